@@ -1,0 +1,1 @@
+"""Waypoint: get help for opioid use and stay in recovery."""

@@ -1,0 +1,14 @@
+# Placeholder routes so that links resolve while the app is being built.
+from django.http import HttpResponse
+from django.urls import path
+
+app_name = "screening"
+
+
+def _placeholder(request):
+    return HttpResponse("screening: not built yet", content_type="text/plain")
+
+
+urlpatterns = [
+    path("index/" if "index" != "search" and "index" != "index" else "", _placeholder, name="index"),
+]
