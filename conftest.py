@@ -86,9 +86,10 @@ def asgi_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     """The app served by uvicorn in a background thread, against the test database."""
     import uvicorn
 
-    # Playwright's sync API keeps an event loop in the test thread; Django would
-    # otherwise refuse ORM calls made by the test itself.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.conf import settings
+
+    # The test runner only allows "testserver"; the browser talks to 127.0.0.1.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     port = _free_port()
     config = uvicorn.Config(
         "waypoint.asgi:application", host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
@@ -120,6 +121,9 @@ def browser() -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         skip_or_fail("playwright is not installed")
+    # Playwright's sync API keeps an event loop in the test thread; Django would
+    # otherwise refuse the ORM calls that tests and fixtures make beside it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -168,9 +172,25 @@ class BrowserVisit:
         """Runs axe-core (WCAG 2.2 A and AA rules) on the current page."""
         if not AXE_PATH.exists():
             skip_or_fail("axe-core is not installed (make test runs npm ci)")
-        # evaluate() is not subject to the page's CSP, so the strict policy stays on.
-        self.page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
-        result = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        if self.javascript:
+            result = _run_axe(self.page)
+        else:
+            # axe needs script, which this page runs without. Check the very document the
+            # server sends (page scripts blocked) in a script-enabled page at the same URL,
+            # so that styles and contrast are the real ones. (page.content() would need
+            # script in the page itself, so the document is fetched again with this
+            # context's cookies.)
+            url = self.page.url
+            html = self.page.context.request.get(url).text()
+            context = self.page.context.browser.new_context()
+            try:
+                checker = context.new_page()
+                checker.route("**/*.js", lambda route: route.abort())
+                checker.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+                checker.goto(url, wait_until="load")
+                result = _run_axe(checker)
+            finally:
+                context.close()
         violations = [
             {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]
@@ -189,6 +209,12 @@ class BrowserVisit:
         assert violations == [], json.dumps(violations, indent=2)
 
 
+def _run_axe(page: Any) -> Any:
+    # evaluate() is not subject to the page's CSP, so the strict policy stays on.
+    page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
+    return page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+
+
 def _open_visit(browser: Any, base_url: str, *, javascript: bool, **context_args: Any) -> tuple[Any, BrowserVisit]:
     context = browser.new_context(java_script_enabled=javascript, **context_args)
     page = context.new_page()
@@ -205,7 +231,7 @@ def _open_visit(browser: Any, base_url: str, *, javascript: bool, **context_args
 
 
 @pytest.fixture
-def browser_visit(browser: Any, asgi_server: str, transactional_db: Any) -> Iterator[BrowserVisit]:
+def browser_visit(transactional_db: Any, asgi_server: str, browser: Any) -> Iterator[BrowserVisit]:
     """A fresh browser context with JavaScript on."""
     context, visit = _open_visit(browser, asgi_server, javascript=True)
     yield visit
@@ -213,7 +239,7 @@ def browser_visit(browser: Any, asgi_server: str, transactional_db: Any) -> Iter
 
 
 @pytest.fixture
-def browser_visit_nojs(browser: Any, asgi_server: str, transactional_db: Any) -> Iterator[BrowserVisit]:
+def browser_visit_nojs(transactional_db: Any, asgi_server: str, browser: Any) -> Iterator[BrowserVisit]:
     """A fresh browser context with JavaScript off."""
     context, visit = _open_visit(browser, asgi_server, javascript=False)
     yield visit
