@@ -85,7 +85,6 @@ def _free_port() -> int:
 def asgi_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     """The app served by uvicorn in a background thread, against the test database."""
     import uvicorn
-
     from django.conf import settings
 
     # The test runner only allows "testserver"; the browser talks to 127.0.0.1.
