@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "waypoint.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from waypoint.accounts import services
+        from waypoint.core import userdata
+
+        userdata.register(
+            key="accounts.account",
+            label=_("Your account"),
+            exporter=services.account_data_export,
+            deleter=services.account_data_delete,
+        )

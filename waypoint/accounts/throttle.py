@@ -1,0 +1,40 @@
+"""Sign-in throttling shared by every form that checks a secret for an account.
+
+django-axes counts failures per (username, IP address). The password form goes through
+``authenticate()``, which axes watches by itself; the forms that check a recovery code
+or an authenticator code report their failures here, so guessing a code is locked out
+exactly like guessing a password.
+"""
+
+from __future__ import annotations
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+_MASK = "********************"
+
+
+def _credentials(username: str) -> dict[str, str]:
+    return {"username": username}
+
+
+def attempt_allowed(request: HttpRequest, *, username: str) -> bool:
+    return bool(AxesProxyHandler.is_allowed(request, _credentials(username)))
+
+
+def attempt_failed(request: HttpRequest, *, username: str) -> None:
+    """Records a failed attempt. If it reaches the limit, AxesMiddleware answers with the
+    lockout page instead of the view's response."""
+    # axes stores the POST body of failures; hide every value so that no code or new
+    # password lands in its table.
+    masked = QueryDict(mutable=True)
+    for key in request.POST:
+        masked[key] = _MASK
+    request.POST = masked  # type: ignore[misc]
+    user_login_failed.send(sender=__name__, credentials=_credentials(username), request=request)
+
+
+def lockout_response(request: HttpRequest, *, username: str) -> HttpResponse:
+    return get_lockout_response(request, None, _credentials(username))
