@@ -1,0 +1,110 @@
+"""Reading feeds: local files, or HTTP with timeouts, retries and a size cap (httpx).
+
+This module is the one boundary where Waypoint talks to meeting servers; tests mock it
+with respx and recorded responses (tests/fixtures/).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from waypoint.meetings.importers.bmlt import parse_bmlt
+from waypoint.meetings.importers.common import FeedError, ParsedFeed
+from waypoint.meetings.importers.meeting_guide import load_json, parse_meeting_guide
+
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+ATTEMPTS = 3
+# Seconds before retry n (1-based); tests set it to 0.
+RETRY_BACKOFF = 1.0
+MAX_BYTES = 25 * 1024 * 1024
+USER_AGENT = "Waypoint meeting importer (+https://github.com/; self-hosted)"
+MEETING_GUIDE = "meeting_guide"
+BMLT = "bmlt"
+
+
+def is_url(location: str) -> bool:
+    return urlsplit(location).scheme in {"http", "https"}
+
+
+def fetch(url: str, *, params: dict[str, str] | None = None) -> bytes:
+    """GET with retries on connection errors, timeouts and 5xx/429; raises FeedError."""
+    last_error = ""
+    with httpx.Client(timeout=TIMEOUT, headers={"User-Agent": USER_AGENT}, follow_redirects=True) as client:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                response = client.get(url, params=params)
+            except httpx.HTTPError as exc:
+                last_error = f"{type(exc).__name__}: {exc}"
+            else:
+                if response.status_code < 400:
+                    if len(response.content) > MAX_BYTES:
+                        raise FeedError(f"the response is larger than {MAX_BYTES // 1024 // 1024} MB")
+                    return response.content
+                last_error = f"HTTP {response.status_code}"
+                if response.status_code < 500 and response.status_code != 429:
+                    break  # a 404 or 403 will not get better by asking again
+            if attempt < ATTEMPTS and RETRY_BACKOFF:
+                time.sleep(RETRY_BACKOFF * attempt)
+    raise FeedError(f"could not read {url}: {last_error}")
+
+
+def read_location(location: str) -> bytes:
+    if is_url(location):
+        return fetch(location)
+    path = Path(location)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise FeedError(f"{location} is larger than {MAX_BYTES // 1024 // 1024} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise FeedError(f"cannot read {location}: {exc.strerror}") from None
+
+
+def guess_kind(location: str) -> str:
+    """Meeting Guide for files and *.json / tsml / WordPress feed URLs; a BMLT root otherwise."""
+    if not is_url(location):
+        return MEETING_GUIDE
+    path = urlsplit(location).path.lower()
+    if path.endswith(".json") or "tsml" in path or "admin-ajax" in path:
+        return MEETING_GUIDE
+    return BMLT
+
+
+def bmlt_endpoint(root: str) -> str:
+    return root.rstrip("/").removesuffix("/client_interface/json").rstrip("/") + "/client_interface/json/"
+
+
+def load_bmlt(root: str, *, service_bodies: str = "") -> ParsedFeed:
+    endpoint = bmlt_endpoint(root)
+    params = {"switcher": "GetSearchResults"}
+    if service_bodies:
+        params["services"] = ",".join(p.strip() for p in service_bodies.split(",") if p.strip())
+        params["recursive"] = "1"
+    meetings = _json(fetch(endpoint, params=params), "GetSearchResults")
+    formats = _json(fetch(endpoint, params={"switcher": "GetFormats"}), "GetFormats")
+    if isinstance(meetings, dict) and "error" in meetings:
+        raise FeedError(f"the server said: {str(meetings['error'])[:200]}")
+    return parse_bmlt(meetings, formats)
+
+
+def _json(raw: bytes, what: str) -> Any:
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise FeedError(f"{what} did not return JSON") from None
+
+
+def load(location: str, *, kind: str, service_bodies: str = "") -> ParsedFeed:
+    if kind == BMLT:
+        if not is_url(location):
+            raise FeedError("a BMLT root server must be an http(s) URL")
+        return load_bmlt(location, service_bodies=service_bodies)
+    raw = read_location(location)
+    load_json(raw)  # a clear "not valid JSON" error before anything else
+    return parse_meeting_guide(raw)

@@ -1,0 +1,213 @@
+"""Writes for meetings: importing a feed (whole or not at all), merging duplicates across
+feeds, removing what a feed no longer lists, and registering feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone as djtz
+
+from waypoint.core.places import zip_lookup
+from waypoint.meetings.importers import fetch
+from waypoint.meetings.importers.common import (
+    FeedError,
+    MeetingRecord,
+    ParsedFeed,
+    fold,
+    normalise_address,
+    normalise_url,
+)
+from waypoint.meetings.models import Feed, Fellowship, Meeting, MeetingSource, days_to_mask
+
+# Fields a feed entry fills in; everything else on Meeting is Waypoint's own.
+_COPIED = [
+    "name", "slug", "start_time", "end_time", "types", "attendance", "location", "address", "postal_code",
+    "latitude", "longitude", "approximate", "online_url", "online_notes", "phone", "phone_notes", "notes",
+    "location_notes", "group", "region", "source_url", "source_updated",
+]  # fmt: skip
+
+
+@dataclass
+class ImportResult:
+    feed: Feed
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: int = 0
+    removed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.feed.name}: {self.total} meetings in feed, {self.created} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.merged} merged with another feed, {self.removed} removed"
+            + (f", {len(self.warnings)} warnings" if self.warnings else "")
+        )
+
+
+def resolve_timezone(record: MeetingRecord, feed_default: str) -> str:
+    """Feed entry's own zone → the feed's configured zone → the ZIP code's → TIME_ZONE."""
+    if record.timezone:
+        return record.timezone
+    if feed_default:
+        return feed_default
+    if record.postal_code:
+        place = zip_lookup(record.postal_code)
+        if place and place.timezone:
+            return place.timezone
+    return str(settings.TIME_ZONE)
+
+
+def match_keys(*, name: str, day_mask: int, start: str, latitude: float | None, longitude: float | None,
+               address: str, online_url: str) -> tuple[str, str]:  # fmt: skip
+    """Keys under which two feeds' entries count as one meeting: same normalised name, days
+    and start time, and either the same place (coordinates to ~10 m, else address) or the
+    same conference link."""
+    base = f"{fold(name)}|{day_mask}|{start}"
+    if latitude is not None and longitude is not None:
+        place = f"@{latitude:.4f},{longitude:.4f}"
+    else:
+        place = normalise_address(address)
+    conference = f"{base}|{normalise_url(online_url)}" if online_url else ""
+    return f"{base}|{place}"[:600], conference[:600]
+
+
+def _values(record: MeetingRecord, feed: Feed) -> dict[str, object]:
+    values: dict[str, object] = {name: getattr(record, name) for name in _COPIED}
+    values["slug"] = str(values["slug"])[:200] or "meeting"
+    values["day_mask"] = days_to_mask(record.days)
+    values["timezone"] = resolve_timezone(record, feed.default_timezone)
+    values["fellowship"] = record.fellowship or feed.fellowship
+    start = record.start_time.strftime("%H:%M") if record.start_time else ""
+    values["match_key"], values["conference_key"] = match_keys(
+        name=record.name,
+        day_mask=int(str(values["day_mask"])),
+        start=start,
+        latitude=record.latitude,
+        longitude=record.longitude,
+        address=record.address,
+        online_url=record.online_url,
+    )
+    return values
+
+
+def feed_import(*, feed: Feed, parsed: ParsedFeed) -> ImportResult:
+    """Makes the feed's meetings match `parsed`, in one transaction. A meeting another feed
+    already holds (same match key) is linked, not copied; entries gone from the feed lose
+    this feed as a source, and meetings left with no source are deleted."""
+    result = ImportResult(feed=feed, total=len(parsed.records), warnings=list(parsed.warnings))
+    with transaction.atomic():
+        existing = {s.source_id: s for s in MeetingSource.objects.filter(feed=feed).select_related("meeting")}
+        seen: set[str] = set()
+        for record in parsed.records:
+            seen.add(record.source_id)
+            values = _values(record, feed)
+            source = existing.get(record.source_id)
+            if source is not None:
+                meeting = source.meeting
+                if meeting.feed_id != feed.pk:
+                    result.merged += 1  # the other feed's copy is the one shown
+                    continue
+                changed = [k for k, v in values.items() if getattr(meeting, k) != v]
+                if changed:
+                    for key in changed:
+                        setattr(meeting, key, values[key])
+                    meeting.full_clean()
+                    meeting.save(update_fields=[*changed, "updated_at"])
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+                continue
+            duplicate = _find_duplicate(feed, values)
+            if duplicate is not None:
+                MeetingSource.objects.create(meeting=duplicate, feed=feed, source_id=record.source_id)
+                result.merged += 1
+                continue
+            meeting = Meeting(feed=feed, source_id=record.source_id, **values)
+            meeting.full_clean()
+            meeting.save()
+            MeetingSource.objects.create(meeting=meeting, feed=feed, source_id=record.source_id)
+            result.created += 1
+        result.removed = _remove_missing(feed, [s for key, s in existing.items() if key not in seen])
+        feed.last_imported_at = djtz.now()
+        feed.last_status = result.summary()[:500]
+        feed.save(update_fields=["last_imported_at", "last_status"])
+    return result
+
+
+def _find_duplicate(feed: Feed, values: dict[str, object]) -> Meeting | None:
+    others = Meeting.objects.exclude(feed=feed).filter(is_demo=False)
+    duplicate = others.filter(match_key=values["match_key"]).order_by("pk").first()
+    if duplicate is None and values["conference_key"]:
+        duplicate = others.filter(conference_key=values["conference_key"]).order_by("pk").first()
+    return duplicate
+
+
+def _remove_missing(feed: Feed, gone: list[MeetingSource]) -> int:
+    removed = 0
+    for source in gone:
+        meeting = source.meeting
+        source.delete()
+        if meeting.feed_id != feed.pk or meeting.source_id != source.source_id:
+            continue  # another feed's meeting: it stays
+        heir = meeting.sources.order_by("pk").first()
+        if heir is None:
+            meeting.delete()
+            removed += 1
+        else:
+            # Another feed lists it too: that feed's entry now speaks for it.
+            meeting.feed_id, meeting.source_id = heir.feed_id, heir.source_id
+            meeting.save(update_fields=["feed", "source_id", "updated_at"])
+    return removed
+
+
+def feed_register(
+    *, location: str, kind: str = "", name: str = "", fellowship: str = "", default_timezone: str = "",
+    service_bodies: str = "",
+) -> Feed:  # fmt: skip
+    """Finds the feed for `location` or registers it (ad-hoc imports are kept as feeds so
+    that their meetings keep a source and can be refreshed or removed later)."""
+    kind = kind or fetch.guess_kind(location)
+    feed = Feed.objects.filter(url=location).first()
+    if feed is None:
+        feed = Feed(
+            url=location,
+            kind=kind,
+            name=(name or location.rstrip("/").rsplit("/", 1)[-1] or location)[:200],
+            fellowship=fellowship or (Fellowship.NA if kind == fetch.BMLT else Fellowship.AA),
+            default_timezone=default_timezone,
+            service_bodies=service_bodies,
+        )
+    else:
+        for attr, value in [("fellowship", fellowship), ("default_timezone", default_timezone),
+                            ("service_bodies", service_bodies), ("name", name)]:  # fmt: skip
+            if value:
+                setattr(feed, attr, value)
+    feed.full_clean()
+    feed.save()
+    return feed
+
+
+def feed_refresh(*, feed: Feed) -> ImportResult:
+    """Reads the feed and imports it; on FeedError nothing changes but the feed's status."""
+    try:
+        parsed = fetch.load(feed.url, kind=feed.kind, service_bodies=feed.service_bodies)
+    except FeedError as exc:
+        feed.last_status = f"rejected: {exc}"[:500]
+        feed.save(update_fields=["last_status"])
+        raise
+    return feed_import(feed=feed, parsed=parsed)
+
+
+def meetings_delete_demo() -> int:
+    count, _ = Meeting.objects.filter(is_demo=True).delete()
+    return int(count)
+
+
+def meeting_create_demo(*, values: dict[str, object]) -> Meeting:
+    meeting = Meeting(is_demo=True, **values)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
