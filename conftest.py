@@ -243,3 +243,13 @@ def browser_visit_nojs(transactional_db: Any, asgi_server: str, browser: Any) ->
     context, visit = _open_visit(browser, asgi_server, javascript=False)
     yield visit
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache, so rate limits and cached lookups of one test
+    never leak into the next (the cache is Redis in CI, in-process locally)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
