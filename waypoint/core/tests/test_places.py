@@ -1,6 +1,7 @@
 import math
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,7 +38,7 @@ def test_it_resolves_a_city_that_exists_in_one_state_only():
 
 
 def test_it_asks_which_one_for_an_ambiguous_city():
-    with pytest.raises(PlaceError) as error:
+    with translation.override("en"), pytest.raises(PlaceError) as error:
         resolve_place("Springfield")
     assert error.value.code == "ambiguous"
     assert "Springfield, IL" in error.value.candidates
