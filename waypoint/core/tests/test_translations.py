@@ -57,10 +57,11 @@ def test_it_has_every_current_string_in_the_catalogue(app, tmp_path):
     if not shutil.which("xgettext"):
         skip_or_fail("GNU gettext (xgettext) is needed to extract messages")
     copy = tmp_path / app.name
+    # -P below: the copy's own selectors.py must not hide Python's `selectors` module.
     shutil.copytree(app, copy, ignore=shutil.ignore_patterns("locale", "tests", "__pycache__", "migrations"))
     (copy / "locale").mkdir()
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "es", "--no-location"],
+        [sys.executable, "-P", "-m", "django", "makemessages", "-l", "es", "--no-location"],
         cwd=copy,
         check=True,
         capture_output=True,
