@@ -26,9 +26,7 @@ def _username_field() -> forms.CharField:
 
 
 def _password_field(label: Any, autocomplete: str = "current-password") -> forms.CharField:
-    return forms.CharField(
-        label=label, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": autocomplete})
-    )
+    return forms.CharField(label=label, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}))
 
 
 def _code_field() -> forms.CharField:
@@ -41,7 +39,15 @@ def _code_field() -> forms.CharField:
     )
 
 
-class NewPasswordMixin(forms.Form):
+class AccountForm(forms.Form):
+    """Base of every form here: labels without a trailing colon (read aloud cleanly)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class NewPasswordMixin(AccountForm):
     """Two password fields that must match and pass the password rules."""
 
     new_password1 = _password_field(_("New password"), "new-password")
@@ -97,7 +103,7 @@ class SignupForm(NewPasswordMixin):
         return User(username=self.cleaned_data.get("username", ""), email=self.cleaned_data.get("email", ""))
 
 
-class LoginForm(forms.Form):
+class LoginForm(AccountForm):
     username = _username_field()
     password = _password_field(_("Password"))
 
@@ -105,7 +111,7 @@ class LoginForm(forms.Form):
         return str(self.cleaned_data["username"]).lower()
 
 
-class SecondFactorForm(forms.Form):
+class SecondFactorForm(AccountForm):
     code = _code_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -129,7 +135,7 @@ class ResetWithCodeForm(NewPasswordMixin):
         return str(self.cleaned_data["username"]).lower()
 
 
-class PasswordCheckForm(forms.Form):
+class PasswordCheckForm(AccountForm):
     """Asks for the current password before a sensitive change."""
 
     password = _password_field(_("Your current password"))
@@ -152,7 +158,7 @@ class PasswordChangeForm(NewPasswordMixin, PasswordCheckForm):
         return self.user
 
 
-class TotpConfirmForm(forms.Form):
+class TotpConfirmForm(AccountForm):
     code = _code_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -27,10 +27,10 @@ class ProviderSummary:
 
 
 def _count(data: Any) -> int:
-    """How many things a provider holds: items of a list, entries of a dict, else one."""
-    if data is None or data in ([], {}):
+    """How many things a provider holds: the items of a list; a dict is one record."""
+    if data is None or data in ([], {}, ""):
         return 0
-    if isinstance(data, list | dict):
+    if isinstance(data, list):
         return len(data)
     return 1
 

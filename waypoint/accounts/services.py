@@ -28,6 +28,7 @@ RECOVERY_CODE_COUNT = 10
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_LENGTH = 12  # 60 bits
 TOTP_ISSUER = "Waypoint"
+_LOOK_ALIKES = str.maketrans("OIL", "011")
 
 
 # --- Sign-up and passwords ---------------------------------------------------------
@@ -78,7 +79,7 @@ def password_reset_with_code(*, username: str, code: str, new_password: str) -> 
 def normalise_code(code: str) -> str:
     """Upper case, without spaces or dashes, with look-alike letters read as digits."""
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return cleaned.translate(_LOOK_ALIKES)
 
 
 def _hash_code(*, salt: str, code: str) -> str:
@@ -212,6 +213,11 @@ def account_data_export(user: Any) -> dict[str, Any]:
         "recovery_codes": {
             "unused": codes.filter(used_at__isnull=True).count(),
             "created": created.isoformat() if created else None,
+            "used_on": [
+                used.isoformat()
+                for used in codes.filter(used_at__isnull=False).order_by("used_at").values_list("used_at", flat=True)
+                if used is not None
+            ],
         },
     }
 

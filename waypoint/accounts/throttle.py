@@ -24,15 +24,25 @@ def attempt_allowed(request: HttpRequest, *, username: str) -> bool:
     return bool(AxesProxyHandler.is_allowed(request, _credentials(username)))
 
 
+def _masked(data: QueryDict) -> QueryDict:
+    masked = QueryDict(mutable=True)
+    for key in data:
+        masked[key] = _MASK
+    return masked
+
+
+def hide_request_data(request: HttpRequest) -> None:
+    """axes copies the query string and POST body of every failure into its table. Call
+    this once the form has read them: every value is replaced by stars, so no code, new
+    password or `next` page (which can tell what someone was reading) is stored."""
+    request.POST = _masked(request.POST)  # type: ignore[assignment]
+    request.GET = _masked(request.GET)  # type: ignore[assignment]
+
+
 def attempt_failed(request: HttpRequest, *, username: str) -> None:
     """Records a failed attempt. If it reaches the limit, AxesMiddleware answers with the
     lockout page instead of the view's response."""
-    # axes stores the POST body of failures; hide every value so that no code or new
-    # password lands in its table.
-    masked = QueryDict(mutable=True)
-    for key in request.POST:
-        masked[key] = _MASK
-    request.POST = masked  # type: ignore[misc]
+    hide_request_data(request)
     user_login_failed.send(sender=__name__, credentials=_credentials(username), request=request)
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("password/reset/", auth.password_reset, name="password_reset"),
     path("recovery-codes/", security.recovery_codes, name="recovery_codes"),
     path("recovery-codes/new/", security.recovery_codes_show, name="recovery_codes_show"),
+    path("recovery-codes/new/codes.txt", security.recovery_codes_download, name="recovery_codes_download"),
     path("two-step/", security.totp_setup, name="totp_setup"),
     path("two-step/off/", security.totp_disable, name="totp_disable"),
     path("my-data/", data.my_data, name="my_data"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
@@ -54,6 +55,17 @@ def test_it_locks_out_after_five_failures_and_explains_the_wait(client, owner):
     assert PASSWORD not in AccessAttempt.objects.get().post_data
 
 
+def test_it_keeps_the_next_page_out_of_the_sign_in_records(client, owner):
+    client.post(
+        LOGIN + "?next=/en/check/private-page/",
+        {"username": owner.username, "password": "wrong-wrong", "next": "/en/check/private-page/"},
+    )
+    attempt = AccessAttempt.objects.get()
+    assert "private-page" not in attempt.get_data
+    assert "private-page" not in attempt.post_data
+    assert "wrong-wrong" not in attempt.post_data
+
+
 def test_it_locks_out_an_unknown_name_the_same_way(client):
     for _ in range(5):
         response = client.post(LOGIN, {"username": "nobody_here", "password": "wrong-wrong"})
@@ -80,6 +92,9 @@ def test_it_signs_out_everywhere(owner):
     assert laptop.get(reverse("accounts:home")).status_code == 302
     owner.refresh_from_db()
     assert owner.session_generation == 1
+    # The rows are gone from the sessions table too, not just made useless.
+    remaining = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+    assert str(owner.pk) not in remaining
 
 
 def test_it_refuses_sign_out_everywhere_by_get(owner_client):

@@ -15,7 +15,9 @@ NEW = "fresh-start-password-88"
 
 
 def _reset(client, username, code, password=NEW):
-    return client.post(RESET, {"username": username, "code": code, "new_password1": password, "new_password2": password})
+    return client.post(
+        RESET, {"username": username, "code": code, "new_password1": password, "new_password2": password}
+    )
 
 
 def test_it_resets_a_password_with_a_code_and_the_code_works_once(client, owner):
@@ -80,3 +82,12 @@ def test_it_makes_new_codes_only_with_the_password(owner_client, owner):
     assert set(new).isdisjoint(old)
     assert not services.recovery_code_use(user=owner, code=old[0])
     assert services.recovery_code_use(user=owner, code=new[0])
+
+
+def test_it_exports_when_codes_were_used_but_never_the_codes(owner):
+    codes = services.recovery_codes_generate(user=owner)
+    services.recovery_code_use(user=owner, code=codes[0])
+    exported = services.account_export(user=owner)["data"]["accounts.account"]["recovery_codes"]
+    assert exported["unused"] == 9
+    assert len(exported["used_on"]) == 1
+    assert codes[0] not in str(exported)

@@ -24,7 +24,7 @@ def test_it_explains_the_username_rules_and_that_email_is_optional(client):
     assert "csrfmiddlewaretoken" in page
 
 
-def test_it_signs_up_without_email_and_hashes_with_argon2(client):
+def test_it_signs_up_without_email_and_hashes_with_argon2(client, real_hashers):
     response = _post(client)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:recovery_codes_show")
@@ -37,7 +37,7 @@ def test_it_signs_up_without_email_and_hashes_with_argon2(client):
 def test_it_shows_ten_recovery_codes_once_and_stores_only_hashes(client):
     _post(client)
     page = client.get(reverse("accounts:recovery_codes_show")).content.decode()
-    assert "only way back into your account" in page
+    assert "these codes are the only way back into your account" in page
     codes = client.session["accounts_new_recovery_codes"]
     assert len(codes) == 10
     assert len(set(codes)) == 10
@@ -46,10 +46,14 @@ def test_it_shows_ten_recovery_codes_once_and_stores_only_hashes(client):
     for code in codes:
         assert code in page
         assert all(code not in digest and code.replace("-", "") not in digest for digest in stored)
+    download = client.get(reverse("accounts:recovery_codes_download"))
+    assert download["Content-Disposition"] == 'attachment; filename="waypoint-recovery-codes.txt"'
+    assert all(code in download.content.decode() for code in codes)
     response = client.post(reverse("accounts:recovery_codes_show"))
     assert response.status_code == 302
     # Gone after "I saved them": a second visit does not show them again.
     assert client.get(reverse("accounts:recovery_codes_show"))["Location"] == reverse("accounts:recovery_codes")
+    assert client.get(reverse("accounts:recovery_codes_download"))["Location"] == reverse("accounts:recovery_codes")
 
 
 def test_it_lowercases_usernames_and_refuses_one_taken_in_another_case(client):

@@ -54,13 +54,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-        )
+        throttle.hide_request_data(request)  # before authenticate(), which axes records
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if user is None:
             # Same words whether the name exists or not: no user enumeration.
             form.add_error(None, _("That username and password do not match. Check both and try again."))
-        elif selectors.totp_enabled(user=user):  # type: ignore[arg-type]
+        elif selectors.totp_enabled(user=user):
             request.session[PENDING_SESSION_KEY] = {
                 "user_id": user.pk,
                 "backend": getattr(user, "backend", MODEL_BACKEND),

@@ -52,7 +52,8 @@ def _render_value(value: Any) -> SafeString:
         if not value:
             return format_html("<p>{}</p>", "—")
         return format_html(
-            "<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((k, _render_value(v)) for k, v in value.items()))
+            "<dl>{}</dl>",
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((k, _render_value(v)) for k, v in value.items())),
         )
     if isinstance(value, list):
         if not value:
@@ -70,7 +71,8 @@ def my_data_html(request: HttpRequest) -> HttpResponse:
     export = services.account_export(user=signed_in_user(request))
     labels = {provider.key: provider.label for provider in userdata.providers()}
     sections = [
-        {"key": key, "label": labels.get(key, key), "html": _render_value(value)} for key, value in export["data"].items()
+        {"key": key, "label": labels.get(key, key), "html": _render_value(value)}
+        for key, value in export["data"].items()
     ]
     html = render_to_string(
         "accounts/my_data_export.html", {"exported_at": export["exported_at"], "sections": sections}, request=request

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from waypoint.accounts import selectors, services
 from waypoint.accounts.forms import PasswordCheckForm, TotpConfirmForm, TotpDisableForm
@@ -45,9 +45,24 @@ def recovery_codes_show(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:recovery_codes")
     if request.method == "POST":
         del request.session[NEW_CODES_SESSION_KEY]
-        messages.success(request, _("Good. Keep your recovery codes somewhere safe and private."))
         return redirect("accounts:home")
     return render(request, "accounts/recovery_codes_show.html", {"codes": codes})
+
+
+@never_cache
+@login_required
+@require_GET
+def recovery_codes_download(request: HttpRequest) -> HttpResponse:
+    """The new codes as a small text file, for people who would rather save than write."""
+    codes = request.session.get(NEW_CODES_SESSION_KEY)
+    if not codes:
+        return redirect("accounts:recovery_codes")
+    lines = [_("Waypoint recovery codes for %(username)s") % {"username": signed_in_user(request).get_username()}, ""]
+    lines += codes
+    lines += ["", _("Each code works once.")]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="waypoint-recovery-codes.txt"'
+    return response
 
 
 def _qr_svg(uri: str, title: str) -> str:
@@ -70,7 +85,9 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         if services.totp_confirm(user=user, code=form.cleaned_data["code"]):
             messages.success(request, _("Two-step sign-in is on. Next time you sign in, we will ask for a code."))
             return redirect("accounts:home")
-        form.add_error("code", _("That code is not right. Check that the time on your phone is correct, then try the newest code."))
+        form.add_error(
+            "code", _("That code is not right. Check that the time on your phone is correct, then try the newest code.")
+        )
     uri = services.totp_provisioning_uri(device=device)
     secret_groups = " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4))
     return render(
