@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import runpy
 import sys
+from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
@@ -15,7 +16,7 @@ from babel.messages.pofile import read_po, write_po
 def main(po_path: str, translations_path: str) -> int:
     translations = runpy.run_path(translations_path)["ES"]
     with open(po_path, "rb") as handle:
-        catalog = read_po(handle, locale="es")
+        catalog = read_po(handle)
     catalog.fuzzy = False
     missing = []
     for message in catalog:
@@ -29,6 +30,14 @@ def main(po_path: str, translations_path: str) -> int:
             missing.append(key)
     with open(po_path, "wb") as handle:
         write_po(handle, catalog, width=100)
+    # Babel drops these two headers; gettext (and Django) want them for Spanish.
+    text = Path(po_path).read_text(encoding="utf-8")
+    if "Plural-Forms:" not in text:
+        text = text.replace(
+            '"Content-Type:', '"Language: es\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n"Content-Type:', 1
+        )
+        with open(po_path, "w", encoding="utf-8") as handle:
+            handle.write(text)
     for key in missing:
         print("untranslated:", key)
     return 1 if missing else 0

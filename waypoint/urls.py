@@ -7,9 +7,12 @@ from django.urls import include, path
 
 from waypoint.api import api
 from waypoint.core import views as core_views
+from waypoint.meetings import views as meetings_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # The Meeting Guide feed other meeting apps read: one address, no language prefix.
+    path("meetings/feed.json", meetings_views.feed_json, name="meetings_feed"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # Service worker and web app manifest must be served from the site root.

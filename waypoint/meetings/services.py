@@ -4,6 +4,7 @@ feeds, removing what a feed no longer lists, and registering feeds."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone as djtz
@@ -19,6 +20,7 @@ from waypoint.meetings.importers.common import (
     normalise_url,
 )
 from waypoint.meetings.models import Feed, Fellowship, Meeting, MeetingSource, days_to_mask
+from waypoint.meetings.zones import timezone_near
 
 # Fields a feed entry fills in; everything else on Meeting is Waypoint's own.
 _COPIED = [
@@ -48,7 +50,8 @@ class ImportResult:
 
 
 def resolve_timezone(record: MeetingRecord, feed_default: str) -> str:
-    """Feed entry's own zone → the feed's configured zone → the ZIP code's → TIME_ZONE."""
+    """Feed entry's own zone → the feed's configured zone → the ZIP code's → the nearest
+    ZIP code's to its coordinates → TIME_ZONE."""
     if record.timezone:
         return record.timezone
     if feed_default:
@@ -57,11 +60,23 @@ def resolve_timezone(record: MeetingRecord, feed_default: str) -> str:
         place = zip_lookup(record.postal_code)
         if place and place.timezone:
             return place.timezone
+    if record.latitude is not None and record.longitude is not None:
+        zone = timezone_near(record.latitude, record.longitude)
+        if zone:
+            return zone
     return str(settings.TIME_ZONE)
 
 
-def match_keys(*, name: str, day_mask: int, start: str, latitude: float | None, longitude: float | None,
-               address: str, online_url: str) -> tuple[str, str]:  # fmt: skip
+def match_keys(
+    *,
+    name: str,
+    day_mask: int,
+    start: str,
+    latitude: float | None,
+    longitude: float | None,
+    address: str,
+    online_url: str,
+) -> tuple[str, str]:
     """Keys under which two feeds' entries count as one meeting: same normalised name, days
     and start time, and either the same place (coordinates to ~10 m, else address) or the
     same conference link."""
@@ -101,6 +116,7 @@ def feed_import(*, feed: Feed, parsed: ParsedFeed) -> ImportResult:
     with transaction.atomic():
         existing = {s.source_id: s for s in MeetingSource.objects.filter(feed=feed).select_related("meeting")}
         seen: set[str] = set()
+        by_place, by_link = _other_feeds_keys(feed)
         for record in parsed.records:
             seen.add(record.source_id)
             values = _values(record, feed)
@@ -120,9 +136,9 @@ def feed_import(*, feed: Feed, parsed: ParsedFeed) -> ImportResult:
                 else:
                     result.unchanged += 1
                 continue
-            duplicate = _find_duplicate(feed, values)
+            duplicate = by_place.get(str(values["match_key"])) or by_link.get(str(values["conference_key"]) or "-")
             if duplicate is not None:
-                MeetingSource.objects.create(meeting=duplicate, feed=feed, source_id=record.source_id)
+                MeetingSource.objects.create(meeting_id=duplicate, feed=feed, source_id=record.source_id)
                 result.merged += 1
                 continue
             meeting = Meeting(feed=feed, source_id=record.source_id, **values)
@@ -137,12 +153,17 @@ def feed_import(*, feed: Feed, parsed: ParsedFeed) -> ImportResult:
     return result
 
 
-def _find_duplicate(feed: Feed, values: dict[str, object]) -> Meeting | None:
-    others = Meeting.objects.exclude(feed=feed).filter(is_demo=False)
-    duplicate = others.filter(match_key=values["match_key"]).order_by("pk").first()
-    if duplicate is None and values["conference_key"]:
-        duplicate = others.filter(conference_key=values["conference_key"]).order_by("pk").first()
-    return duplicate
+def _other_feeds_keys(feed: Feed) -> tuple[dict[str, int], dict[str, int]]:
+    """match_key → meeting id and conference_key → meeting id of other feeds' meetings,
+    read once per import instead of two queries per entry."""
+    by_place: dict[str, int] = {}
+    by_link: dict[str, int] = {}
+    rows = Meeting.objects.exclude(feed=feed).filter(is_demo=False).order_by("-pk")
+    for pk, place_key, link_key in rows.values_list("pk", "match_key", "conference_key"):
+        by_place[place_key] = pk  # descending ids: the oldest meeting wins
+        if link_key:
+            by_link[link_key] = pk
+    return by_place, by_link
 
 
 def _remove_missing(feed: Feed, gone: list[MeetingSource]) -> int:
@@ -164,9 +185,14 @@ def _remove_missing(feed: Feed, gone: list[MeetingSource]) -> int:
 
 
 def feed_register(
-    *, location: str, kind: str = "", name: str = "", fellowship: str = "", default_timezone: str = "",
+    *,
+    location: str,
+    kind: str = "",
+    name: str = "",
+    fellowship: str = "",
+    default_timezone: str = "",
     service_bodies: str = "",
-) -> Feed:  # fmt: skip
+) -> Feed:
     """Finds the feed for `location` or registers it (ad-hoc imports are kept as feeds so
     that their meetings keep a source and can be refreshed or removed later)."""
     kind = kind or fetch.guess_kind(location)
@@ -181,13 +207,47 @@ def feed_register(
             service_bodies=service_bodies,
         )
     else:
-        for attr, value in [("fellowship", fellowship), ("default_timezone", default_timezone),
-                            ("service_bodies", service_bodies), ("name", name)]:  # fmt: skip
+        for attr, value in [
+            ("fellowship", fellowship),
+            ("default_timezone", default_timezone),
+            ("service_bodies", service_bodies),
+            ("name", name),
+        ]:
             if value:
                 setattr(feed, attr, value)
     feed.full_clean()
     feed.save()
     return feed
+
+
+def feed_import_location(
+    *,
+    location: str,
+    kind: str = "",
+    name: str = "",
+    fellowship: str = "",
+    default_timezone: str = "",
+    service_bodies: str = "",
+) -> ImportResult:
+    """Ad-hoc import of a path or URL: read and check it first (no transaction open while
+    the network is slow), then register the feed and import it in one transaction, so a
+    rejected location leaves no trace, not even a feed."""
+    known = Feed.objects.filter(url=location).first()
+    parsed = fetch.load(
+        location,
+        kind=kind or (known.kind if known else fetch.guess_kind(location)),
+        service_bodies=service_bodies or (known.service_bodies if known else ""),
+    )
+    with transaction.atomic():
+        feed = feed_register(
+            location=location,
+            kind=kind,
+            name=name,
+            fellowship=fellowship,
+            default_timezone=default_timezone,
+            service_bodies=service_bodies,
+        )
+        return feed_import(feed=feed, parsed=parsed)
 
 
 def feed_refresh(*, feed: Feed) -> ImportResult:

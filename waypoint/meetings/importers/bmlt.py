@@ -24,8 +24,8 @@ from waypoint.meetings.importers.common import (
     text,
     web_url,
 )
+from waypoint.meetings.meeting_types import DATA_DIR, is_known
 from waypoint.meetings.models import Fellowship, validate_timezone
-from waypoint.meetings.types import DATA_DIR, is_known
 
 _DURATION = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
@@ -110,7 +110,9 @@ def _record(item: Any, index: int, codes: dict[str, str], warnings: list[str]) -
         try:
             validate_timezone(timezone)
         except Exception:
-            raise FeedError(f"{timezone!r} is not a time zone name", index=index, field="time_zone", name=name) from None
+            raise FeedError(
+                f"{timezone!r} is not a time zone name", index=index, field="time_zone", name=name
+            ) from None
     types: list[str] = []
     for key in (k.strip() for k in get("formats").split(",")):
         code = codes.get(key, "")

@@ -14,6 +14,9 @@ from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
 # Meeting Guide feeds write times as "19:00", "19:00:00" or "7:00 PM" (real feeds do).
 _TIME_24 = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _TIME_12 = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*([AaPp])\.?\s*[Mm]\.?\s*$")
@@ -121,12 +124,19 @@ def text(value: Any, *, index: int, field_name: str, name: str = "", limit: int 
     return str(value).strip()[:limit]
 
 
+_URL = URLValidator(schemes=["http", "https"])
+
+
 def web_url(value: str) -> str:
-    """Keeps only http(s) links: a feed must not be able to plant a javascript: URL."""
-    parts = urlsplit(value.strip())
-    if parts.scheme in {"http", "https"} and parts.netloc:
-        return value.strip()[:500]
-    return ""
+    """Keeps only valid http(s) links: a feed must not be able to plant a javascript: URL."""
+    value = value.strip()
+    if len(value) > 500:
+        return ""
+    try:
+        _URL(value)
+    except ValidationError:
+        return ""
+    return value
 
 
 def us_zip_from_address(address: str) -> str:

@@ -21,8 +21,8 @@ from waypoint.meetings.importers.common import (
     us_zip_from_address,
     web_url,
 )
+from waypoint.meetings.meeting_types import is_known
 from waypoint.meetings.models import Fellowship, validate_timezone
-from waypoint.meetings.types import is_known
 
 _UPDATED_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d"]
 _ATTENDANCE = {"in_person", "online", "hybrid", "inactive"}

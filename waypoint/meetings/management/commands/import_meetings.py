@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("locations", nargs="+", metavar="PATH_OR_URL")
         parser.add_argument("--kind", choices=[fetch.MEETING_GUIDE, fetch.BMLT], default="")
         parser.add_argument("--fellowship", choices=Fellowship.values, default="")
-        parser.add_argument("--timezone", default="", help="Time zone for meetings that name none, e.g. America/Edmonton")
+        parser.add_argument(
+            "--timezone", default="", help="Time zone for meetings that name none, e.g. America/Edmonton"
+        )
         parser.add_argument("--service-bodies", default="", help="BMLT: comma-separated service body ids")
         parser.add_argument("--name", default="", help="Feed name (with a single location)")
         parser.add_argument("--warnings", action="store_true", help="Print every warning, not just the count")
@@ -32,7 +34,7 @@ class Command(BaseCommand):
         failed = 0
         for location in options["locations"]:
             try:
-                feed = services.feed_register(
+                result = services.feed_import_location(
                     location=location,
                     kind=options["kind"],
                     name=options["name"] if len(options["locations"]) == 1 else "",
@@ -40,7 +42,6 @@ class Command(BaseCommand):
                     default_timezone=options["timezone"],
                     service_bodies=options["service_bodies"],
                 )
-                result = services.feed_refresh(feed=feed)
             except (FeedError, ValidationError) as exc:
                 failed += 1
                 self.stderr.write(f"{location}: REJECTED, nothing changed: {exc}")
