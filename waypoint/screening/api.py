@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 from pydantic import Field
 
 from waypoint.core.helplines import helplines_for
@@ -90,7 +93,8 @@ def result_json(result: Result, *, language: str, previous: list[int]) -> dict[s
     crisis_help = []
     if result.crisis:
         crisis_help = [{"name": line.name, "number": line.number} for line in helplines.lines[1:2]]
-        crisis_help.append({"name": "Emergency", "number": helplines.emergency_number})
+        with translation.override(language):
+            crisis_help.append({"name": str(_("Emergency")), "number": helplines.emergency_number})
     return {
         # Crisis help comes first: a client that reads top-down meets it before any score.
         "crisis": result.crisis,
@@ -134,8 +138,6 @@ def instrument_score(request: HttpRequest, instrument_id: str, payload: ScoreIn,
     try:
         result = score(instrument, payload.answers)
     except AnswerError as exc:
-        return 422, {
-            "detail": [{"item": key, "message": message} for key, message in exc.errors.items()],
-        }
+        return Status(422, {"detail": [{"item": key, "message": message} for key, message in exc.errors.items()]})
     previous = [total for total in payload.previous_totals if instrument.range[0] <= total <= instrument.range[1]]
-    return 200, result_json(result, language=_language(lang), previous=previous)
+    return Status(200, result_json(result, language=_language(lang), previous=previous))

@@ -29,9 +29,11 @@ from waypoint.screening.engine import (
 
 DECISION_DIR = Path(__file__).resolve().parent / "decision"
 # SAMHSA service codes the locator understands and this aid may use.
-SERVICE_CODES = frozenset(
-    "MU BU NU OTP DT OP OIT RES HI CT MD MC PI SF SS NP PW AD SP CO CJ".split()
-)
+SERVICE_CODES = frozenset((
+    "MU", "BU", "NU", "OTP", "DT", "OP", "OIT", "RES", "HI", "CT",  # medication and setting
+    "MD", "MC", "PI", "SF", "SS", "NP",  # payment
+    "PW", "AD", "SP", "CO", "CJ",  # groups and language
+))  # fmt: skip
 SHOWS = frozenset({"safety_plan", "lost_tolerance"})
 
 
@@ -47,6 +49,7 @@ class CareKind:
     where: Text = field(default_factory=dict)
     how_often: Text = field(default_factory=dict)
     mortality: Text = field(default_factory=dict)
+    guide: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def parse_care(data: Any, *, source: str = "care.yaml") -> tuple[CareKind, ...]:
                 where=_text(raw.get("where"), where, "where", required=medication),
                 how_often=_text(raw.get("how_often"), where, "how_often", required=medication),
                 mortality=_text(raw.get("mortality"), where, "mortality", required=medication),
+                guide=str(raw.get("guide") or ""),
             )
         )
         if not kinds[-1].services:
@@ -133,7 +137,9 @@ def parse_care(data: Any, *, source: str = "care.yaml") -> tuple[CareKind, ...]:
     return tuple(kinds)
 
 
-def parse_rules(data: Any, *, situation: Instrument, care: tuple[CareKind, ...], source: str = "rules.yaml") -> tuple[Rule, ...]:
+def parse_rules(
+    data: Any, *, situation: Instrument, care: tuple[CareKind, ...], source: str = "rules.yaml"
+) -> tuple[Rule, ...]:
     entries = data.get("rules") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise DefinitionError(f"{source}: field 'rules' must be a non-empty list")

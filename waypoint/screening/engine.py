@@ -106,8 +106,8 @@ class Instrument:
     intro: Text
     items: tuple[Item, ...]
     method: str
-    source: str
-    licence: str
+    source: Text
+    licence: Text
     loinc: str | None = None
     window: Text = field(default_factory=dict)
     not_a_diagnosis: bool = False
@@ -162,6 +162,13 @@ class _Checker:
                 raise self.fail(where, f"field '{name}' needs non-empty '{language}' text")
         return {language: value[language].strip() for language in LANGUAGES}
 
+    def citation(self, data: Mapping[str, Any], name: str, where: str) -> Text:
+        """A citation may be one string (the same in every language) or en/es text."""
+        value = data.get(name)
+        if isinstance(value, str) and value.strip():
+            return dict.fromkeys(LANGUAGES, value.strip())
+        return self.text(data, name, where)
+
     def string(self, data: Mapping[str, Any], name: str, where: str) -> str:
         value = data.get(name)
         if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
@@ -169,7 +176,9 @@ class _Checker:
         return str(value).strip()
 
 
-def _options(check: _Checker, raw: Any, where: str, option_sets: Mapping[str, Any], *, numeric: bool) -> tuple[Option, ...]:
+def _options(
+    check: _Checker, raw: Any, where: str, option_sets: Mapping[str, Any], *, numeric: bool
+) -> tuple[Option, ...]:
     if isinstance(raw, str):
         if raw not in option_sets:
             raise check.fail(where, f"field 'options' names unknown option set '{raw}'")
@@ -325,8 +334,8 @@ def parse_definition(data: Any, *, source: str, expected_id: str | None = None) 
         window=check.text(data, "window", "definition", required=False),
         items=tuple(items),
         method=method,
-        source=check.string(data, "source", "definition"),
-        licence=check.string(data, "licence", "definition"),
+        source=check.citation(data, "source", "definition"),
+        licence=check.citation(data, "licence", "definition"),
         loinc=data.get("loinc"),
         not_a_diagnosis=bool(data.get("not_a_diagnosis", False)),
         show_trend=bool(data.get("show_trend", False)),

@@ -1,14 +1,16 @@
-# Placeholder routes so that links resolve while the app is being built.
-from django.http import HttpResponse
 from django.urls import path
+
+from waypoint.screening import decision_views, views
 
 app_name = "screening"
 
-
-def _placeholder(request):
-    return HttpResponse("screening: not built yet", content_type="text/plain")
-
-
 urlpatterns = [
-    path("index/" if "index" != "search" and "index" != "index" else "", _placeholder, name="index"),
+    path("", views.index, name="index"),
+    # Before the instrument routes, so that "which-care" is never read as an instrument id.
+    path("which-care/", decision_views.situation_page, name="situation"),
+    path("<slug:instrument_id>/", views.instrument_page, name="instrument"),
+    path("<slug:instrument_id>/summary/", views.summary, name="summary"),
+    path("<slug:instrument_id>/pdf/", views.download_pdf, name="pdf"),
+    path("<slug:instrument_id>/fhir/", views.download_fhir, name="fhir"),
+    path("<slug:instrument_id>/save/", views.save, name="save"),
 ]
