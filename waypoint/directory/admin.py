@@ -39,7 +39,10 @@ class FacilityAdmin(admin.ModelAdmin):
     inlines = [FacilitySourceInline]
 
     def get_urls(self) -> list[URLPattern]:
-        return [path("import/", self.admin_site.admin_view(self.import_view), name="directory_import"), *super().get_urls()]
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="directory_import"),
+            *super().get_urls(),
+        ]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         """The same importer as `manage.py import_facilities`, for an uploaded file."""

@@ -173,8 +173,7 @@ def _tabular_record(source: str, path: str, line: int, row: dict[str, Any], *, a
         hotline=_clean(row.get("hotline1"), 40),
         website=_clean(row.get("website"), 300),
     )
-    if record.website in {"http://", "https://"}:
-        record.website = ""
+    record.website = _safe_website(record.website)
     lat, lon = row.get("latitude"), row.get("longitude")
     if (lat in (None, "", "NA") or lon in (None, "", "NA")) and approximate_ok:
         place = zip_lookup(zip_code) if zip_code else None
@@ -188,6 +187,20 @@ def _tabular_record(source: str, path: str, line: int, row: dict[str, Any], *, a
         normalise_name(record.name), normalise_name(record.name2), normalise_street(record.street1), zip_code
     )
     return record
+
+
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$")
+_BARE_DOMAIN = re.compile(r"^(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?:/\S*)?$")
+
+
+def _safe_website(value: str) -> str:
+    """Only http(s) links to a host name ever become a link on the page: a hostile file
+    must not be able to plant "javascript:" URLs."""
+    if _URL.match(value):
+        return value
+    if _BARE_DOMAIN.match(value):
+        return "http://" + value
+    return ""
 
 
 class _RowSkipped(Exception):
@@ -356,10 +369,7 @@ def read_api_json(path: Path, data: Any = None) -> ReadReport:
         record = _tabular_record("api_json", str(path), index, row)
         if row.get("frid"):
             record.record_id = _clean(row["frid"], 80)
-        kind = _clean(row.get("typeFacility") or row.get("type_facility"), 10).upper()
-        record.facility_type = kind
-        if kind in {"SA", "MH"}:
-            record.codes.add(kind)
+        _type_codes(report, record, {"type_facility": row.get("typeFacility") or row.get("type_facility")})
         services = row.get("services") or []
         if not isinstance(services, list):
             raise ImportRejected(str(path), "services must be a list", line=index, field="services")

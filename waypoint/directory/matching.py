@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 NEAR_MILES = 0.1
 
@@ -53,7 +54,7 @@ def normalise_name(name: str) -> str:
 
 
 def normalise_street(street: str) -> str:
-    """"1912 Commerce Ave. NW, P.O. Box 2085" → "1912 commerce ave nw"."""
+    """ "1912 Commerce Ave. NW, P.O. Box 2085" → "1912 commerce ave nw"."""
     text = _ascii(street).split(",")[0]
     text = re.sub(r"[.]", "", text)
     text = _UNIT.sub("", text)
@@ -73,8 +74,8 @@ def zip5(value: str | int | None) -> str:
     return digits.zfill(5)
 
 
-def names_similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    set_a, set_b = set(a), set(b)
+def names_similar(a: Iterable[str], b: Iterable[str]) -> bool:
+    set_a, set_b = a if isinstance(a, frozenset) else frozenset(a), b if isinstance(b, frozenset) else frozenset(b)
     if not set_a or not set_b:
         return False
     if set_a <= set_b or set_b <= set_a:

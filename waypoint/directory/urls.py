@@ -1,14 +1,11 @@
-# Placeholder routes so that links resolve while the app is being built.
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "directory"
 
-
-def _placeholder(request):
-    return HttpResponse("directory: not built yet", content_type="text/plain")
-
-
 urlpatterns = [
-    path("search/" if "search" != "search" and "search" != "index" else "", _placeholder, name="search"),
+    path("", views.search, name="search"),
+    path("<int:facility_id>/", views.facility, name="facility"),
+    path("<int:facility_id>/report/", views.report, name="report"),
 ]
