@@ -162,7 +162,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Form values axes copies into its tables are masked (codes, passwords, where a person was going).
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "new_password1", "new_password2", "next", "csrfmiddlewaretoken"]
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "code",
+    "new_password1",
+    "new_password2",
+    "next",
+    "csrfmiddlewaretoken",
+]
 # Never record the browser's user agent: it is not needed to stop guessing.
 AXES_USER_AGENT_HEADER = ""
 
