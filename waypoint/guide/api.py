@@ -37,11 +37,9 @@ def articles(request: HttpRequest, filters: Query[ArticleFilters]) -> dict[str, 
     if filters.q.strip():
         found = selectors.article_search(query=filters.q, language=filters.lang, limit=filters.limit)
     else:
-        found = [
-            a
-            for group in selectors.articles_by_topic(language=filters.lang)
-            for a in group["articles"]
-        ][: filters.limit]
+        found = [a for group in selectors.articles_by_topic(language=filters.lang) for a in group["articles"]][
+            : filters.limit
+        ]
     results = [
         {"slug": a.slug, "title": a.title, "summary": a.summary, "url": article_url(a.slug, filters.lang)}
         for a in found

@@ -21,7 +21,13 @@ from django.views.decorators.http import require_GET
 from waypoint.core.context_processors import DISCREET_COOKIE
 
 SW_VERSION = "1"
-PRECACHE_STATIC = ["core/waypoint.css", "core/waypoint.js", "core/icons/waypoint.svg", "guide/sw-register.js"]
+PRECACHE_STATIC = [
+    "core/waypoint.css",
+    "core/waypoint.js",
+    "core/icons/waypoint.svg",
+    "guide/guide.css",
+    "guide/sw-register.js",
+]
 # Pages kept for offline use once opened (plus /<lang>/help/, cached on install). Pages that
 # can hold something personal (account, check results, recovery tools) are never stored.
 CACHEABLE_PAGES = ["help/", "guide/", "for-me/", "for-someone/", "about/", ""]
@@ -45,9 +51,7 @@ def sw_config() -> dict[str, object]:
         "precache": precache,
         "languages": languages,
         "pages": CACHEABLE_PAGES,
-        "never": NEVER_CACHE_PREFIXES
-        + [f"/{code}/account/" for code in languages]
-        + [settings.STATIC_URL + "admin/"],
+        "never": NEVER_CACHE_PREFIXES + [f"/{code}/account/" for code in languages] + [settings.STATIC_URL + "admin/"],
         "static": settings.STATIC_URL,
     }
 

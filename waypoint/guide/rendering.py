@@ -88,9 +88,7 @@ def render_markdown(body: str, *, language: str, known_slugs: Collection[str]) -
         elif token.type in {"code_block", "fence"}:
             text_parts.append(token.content)
     html = _MD.renderer.render(tokens, _MD.options, {})
-    return Rendered(
-        html=html, toc=toc, plain_text="\n".join(text_parts), guide_links=guide_links, broken_links=broken
-    )
+    return Rendered(html=html, toc=toc, plain_text="\n".join(text_parts), guide_links=guide_links, broken_links=broken)
 
 
 def _unique_id(base: str, used: set[str]) -> str:

@@ -43,7 +43,9 @@ class FrontMatter(BaseModel):
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=200)
     audience: list[Literal["self", "family", "recovery"]] = Field(min_length=1)
-    topic: Literal["basics", "treatment", "medications", "support", "paying", "recovery", "family", "situations", "safety"]
+    topic: Literal[
+        "basics", "treatment", "medications", "support", "paying", "recovery", "family", "situations", "safety"
+    ]
     related: list[Slug] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
     last_reviewed: dt.date
@@ -81,6 +83,8 @@ class ArticleFile:
     body: str
 
 
+# libyaml's safe loader when present: about 20 times faster than the pure-Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?(.*)\Z", re.DOTALL)
 
 
@@ -90,12 +94,14 @@ def parse_article_file(path: Path, *, label: str | None = None) -> ArticleFile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([FieldError(name, "file", f"cannot be read as UTF-8 text ({exc.__class__.__name__})")]) from exc
+        raise ContentError(
+            [FieldError(name, "file", f"cannot be read as UTF-8 text ({exc.__class__.__name__})")]
+        ) from exc
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if not match:
         raise ContentError([FieldError(name, "front matter", "the file must start with a '---' block and close it")])
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise ContentError([FieldError(name, "front matter", f"is not valid YAML: {exc}")]) from exc
     if not isinstance(data, dict):

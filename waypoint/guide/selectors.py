@@ -31,6 +31,9 @@ MAX_QUERY_CHARS = 200
 class Synonyms:
     phrases: list[tuple[str, tuple[str, ...]]]  # folded phrase -> search terms, longest first
     stopwords: dict[str, frozenset[str]]
+    # One-word terms and the words the articles use: a close misspelling of one of them
+    # is searched as what it stands for.
+    vocabulary: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -45,7 +48,12 @@ def synonyms() -> Synonyms:
             table[key] += [m for m in means if m not in table[key]]
     phrases = sorted(((k, tuple(v)) for k, v in table.items()), key=lambda kv: (-len(kv[0]), kv[0]))
     stop = {lang: frozenset(fold(str(w)) for w in ws) for lang, ws in data["stopwords"].items()}
-    return Synonyms(phrases=phrases, stopwords=stop)
+    vocabulary: dict[str, tuple[str, ...]] = {
+        m: (m,) for group in data["groups"] for m in (" ".join(words(x)) for x in group["means"])
+    }
+    vocabulary.update(phrases)
+    vocabulary = {k: v for k, v in vocabulary.items() if " " not in k and len(k) >= 4}
+    return Synonyms(phrases=phrases, stopwords=stop, vocabulary=vocabulary)
 
 
 def query_terms(query: str, *, language: str) -> list[str]:
@@ -57,12 +65,12 @@ def query_terms(query: str, *, language: str) -> list[str]:
     for phrase, means in table.phrases:
         needle = f" {phrase} "
         if needle in text:
-            terms += [m for m in means if m not in terms]
+            # The words typed count too (an article may use them), after what they mean.
+            terms += [m for m in (*means, phrase) if m not in terms and len(m) >= 3]
             # Drop the phrase so that its words are not searched for again one by one.
             text = text.replace(needle, "  ")
     stop = table.stopwords.get(language, frozenset()) | table.stopwords.get("en", frozenset())
-    known = [phrase for phrase, _means in table.phrases if " " not in phrase]
-    lookup = dict(table.phrases)
+    known = list(table.vocabulary)
     for word in text.split():
         if word in stop or (len(word) < 2 and not word.isdigit()):
             continue
@@ -70,7 +78,7 @@ def query_terms(query: str, *, language: str) -> list[str]:
             terms.append(word)
         if len(word) >= 5:
             for close in difflib.get_close_matches(word, known, n=1, cutoff=0.84):
-                terms += [m for m in lookup[close] if m not in terms]
+                terms += [m for m in table.vocabulary[close] if m not in terms]
     return terms[:24]
 
 
@@ -148,9 +156,7 @@ def articles_by_topic(*, language: str) -> list[dict[str, Any]]:
     grouped: dict[str, list[Article]] = {}
     for article in articles.order_by("title"):
         grouped.setdefault(article.topic, []).append(article)
-    return [
-        {"topic": key, "label": label, "articles": grouped[key]} for key, label in TOPIC_CHOICES if key in grouped
-    ]
+    return [{"topic": key, "label": label, "articles": grouped[key]} for key, label in TOPIC_CHOICES if key in grouped]
 
 
 def article_get(*, slug: str, language: str) -> Article | None:

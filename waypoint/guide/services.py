@@ -79,49 +79,56 @@ def articles_load(*, dirs: Sequence[tuple[str, Path]] | None = None, strict: boo
         raise ContentError(report.errors)
 
     known = {language: {slug for (lang, slug) in parsed if lang == language} for language in LANGUAGES}
-    rows = []
+    rows: list[tuple[tuple[str, str], dict[str, object]]] = []
     for (language, slug), (origin, article) in sorted(parsed.items()):
         meta = article.meta
         rendered = render_markdown(article.body, language=language, known_slugs=known[language])
         label = f"{language}/{slug}"
         report.warnings += [f"{label}: body: link to unknown article guide:{s}" for s in rendered.broken_links]
-        report.warnings += [f"{label}: related: unknown article '{s}'" for s in meta.related if s not in known[language]]
+        report.warnings += [
+            f"{label}: related: unknown article '{s}'" for s in meta.related if s not in known[language]
+        ]
         if language != "en" and meta.translation_of not in known["en"]:
             report.warnings.append(f"{label}: translation_of: no English article '{meta.translation_of}'")
         sources = [source.model_dump(mode="json") for source in meta.sources]
+        linked = sorted({s for s in rendered.guide_links if s in known[language]})
         digest = hashlib.sha256(
             json.dumps(
-                [RENDER_VERSION, origin, meta.model_dump(mode="json"), article.body, sorted(known[language])],
+                # The HTML depends on which of the linked articles exist, and on nothing else.
+                [RENDER_VERSION, origin, meta.model_dump(mode="json"), article.body, linked],
                 sort_keys=True,
             ).encode()
         ).hexdigest()
         rows.append(
-            {
-                "slug": slug,
-                "language": language,
-                "translation_of": meta.translation_of,
-                "title": meta.title,
-                "summary": meta.summary,
-                "topic": meta.topic,
-                "audience": list(meta.audience),
-                "related": list(meta.related),
-                "sources": sources,
-                "last_reviewed": meta.last_reviewed,
-                "body": article.body,
-                "html": rendered.html,
-                "toc": rendered.toc,
-                "plain_text": rendered.plain_text,
-                "search_title": fold(meta.title),
-                "search_summary": fold(meta.summary),
-                "search_body": fold(rendered.plain_text),
-                "origin": origin,
-                "content_hash": digest,
-            }
+            (
+                (language, slug),
+                {
+                    "slug": slug,
+                    "language": language,
+                    "translation_of": meta.translation_of,
+                    "title": meta.title,
+                    "summary": meta.summary,
+                    "topic": meta.topic,
+                    "audience": list(meta.audience),
+                    "related": list(meta.related),
+                    "sources": sources,
+                    "last_reviewed": meta.last_reviewed,
+                    "body": article.body,
+                    "html": rendered.html,
+                    "toc": rendered.toc,
+                    "plain_text": rendered.plain_text,
+                    "search_title": fold(meta.title),
+                    "search_summary": fold(meta.summary),
+                    "search_body": fold(rendered.plain_text),
+                    "origin": origin,
+                    "content_hash": digest,
+                },
+            )
         )
     with transaction.atomic():
         existing = {(a.language, a.slug): a for a in Article.objects.all()}
-        for row in rows:
-            current = existing.get((row["language"], row["slug"]))
+        for key, row in rows:
+            current = existing.get(key)
             if current is not None and current.content_hash == row["content_hash"]:
                 report.unchanged += 1
                 continue

@@ -23,7 +23,7 @@ def pwa_head(context: dict[str, Any]) -> SafeString:
     request = context.get("request")
     if request is not None:
         if getattr(request, _FLAG, False):
-            return mark_safe("")  # noqa: S308 - an empty string
+            return mark_safe("")
         setattr(request, _FLAG, True)
     return format_html(
         '<link rel="manifest" href="{}">\n<script src="{}" defer></script>',

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dir", type=Path, action="append", help="Load only these folders (<dir>/<lang>/*.md).")
-        parser.add_argument("--check", action="store_true", help="Treat broken links and missing translations as errors.")
+        parser.add_argument(
+            "--check", action="store_true", help="Treat broken links and missing translations as errors."
+        )
         parser.add_argument("--lenient", action="store_true", help="Load the valid files even if some are invalid.")
 
     def handle(self, *args: Any, **options: Any) -> None:
