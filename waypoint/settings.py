@@ -271,5 +271,7 @@ LOGGING = {
         # The 404 and 400 warnings name paths that can reveal what someone looked for.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # httpx logs every request URL at INFO; feed refreshes need no such trail.
+        "httpx": {"level": "WARNING"},
     },
 }
