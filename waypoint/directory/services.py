@@ -192,6 +192,8 @@ def records_import(*, report: ReadReport, now: datetime | None = None) -> Import
 
 
 def _merge(report: ReadReport, now: datetime) -> ImportResult:
+    # Real data replaces the generated demo set, so the two never mix in results.
+    Facility.objects.filter(is_demo=True).delete()
     result = ImportResult(
         path=report.path,
         format=report.format,

@@ -180,3 +180,21 @@ def test_only_http_websites_are_kept(tmp_path: Path, website: str, stored: str) 
     )
     facilities_import(path=path)
     assert Facility.objects.get().website == stored
+
+
+def test_it_replaces_the_demo_set_with_real_data_but_keeps_it_when_a_file_is_rejected(tmp_path: Path) -> None:
+    from django.utils import timezone
+
+    from waypoint.directory.demo import demo_load
+
+    demo_load(now=timezone.now())
+    assert Facility.objects.filter(is_demo=True).count() == 40
+    bad = write_csv(tmp_path / "bad.csv", LOCATOR_HEADER, [locator_row("Bad Place", "2 Main Street", 138.0, -78.48)])
+    with pytest.raises(ImportRejected):
+        facilities_import(path=bad)
+    assert Facility.objects.filter(is_demo=True).count() == 40
+    good = write_csv(
+        tmp_path / "sa.csv", LOCATOR_HEADER, [locator_row("Blue Ridge Recovery", "10 Main Street", 38.03, -78.48)]
+    )
+    facilities_import(path=good)
+    assert list(Facility.objects.values_list("name", "is_demo")) == [("Blue Ridge Recovery", False)]
