@@ -247,6 +247,10 @@ CONTENT_DIR = env_str("CONTENT_DIR")
 OPERATOR_EMAIL = env_str("OPERATOR_EMAIL")
 # Requests per minute one client may make to /api/v1/ (the API is public and anonymous).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+# The rate limit identifies a client by REMOTE_ADDR only: X-Forwarded-For is written by the
+# client and would let anyone reset their own limit (uvicorn --proxy-headers already puts
+# a trusted proxy's client address in REMOTE_ADDR).
+NINJA_NUM_PROXIES = 0
 # Folder of the real SAMHSA and meeting data used by tests, benchmarks and `make run`.
 SHARED_DATA_DIR = Path(env_str("WAYPOINT_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 

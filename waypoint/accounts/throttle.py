@@ -8,6 +8,10 @@ exactly like guessing a password.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib.auth.signals import user_login_failed
@@ -48,3 +52,25 @@ def attempt_failed(request: HttpRequest, *, username: str) -> None:
 
 def lockout_response(request: HttpRequest, *, username: str) -> HttpResponse:
     return get_lockout_response(request, None, _credentials(username))
+
+
+def secret_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For signed-in pages that ask again for the password or a code (change password, new
+    recovery codes, turn off two-step sign-in, delete account): the same lockout as the
+    sign-in page, so a stolen or unattended session cannot guess them without limit.
+
+    A POST the view answers by showing its form again (200) was refused, and counts as a
+    failed attempt; success always redirects.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.user.get_username()
+        if request.method == "POST" and not attempt_allowed(request, username=username):
+            return lockout_response(request, username=username)
+        response = view(request, *args, **kwargs)
+        if request.method == "POST" and response.status_code == 200:
+            attempt_failed(request, username=username)
+        return response
+
+    return wrapper

@@ -115,6 +115,9 @@ def meetings_search(request: HttpRequest, filters: Query[SearchQuery]) -> object
     # The raw parameters go through the same parser as the page, so messages match.
     query, errors = selectors.parse_query(request.GET, request.GET.getlist("type"))
     errors.update({key: "Unknown parameter." for key in request.GET if key not in _KNOWN})
+    if not errors and not (query.place or query.online):
+        # Without a place or online=true a search would walk every meeting held.
+        errors["near"] = "Give near=<ZIP | City, ST | lat,lon>, or online=true."
     if errors:
         return Status(
             422, {"detail": [{"loc": ["query", k], "msg": str(v), "type": "invalid"} for k, v in errors.items()]}

@@ -148,7 +148,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def search_ics(request: HttpRequest) -> HttpResponse:
     query, errors = selectors.parse_query(request.GET, request.GET.getlist("type"))
-    if errors or query.is_empty:
+    if errors or not (query.place or query.online):
         return JsonResponse({"detail": [{"loc": ["query", k], "msg": v} for k, v in errors.items()]}, status=400)
     query.page, query.page_size = 1, SEARCH_ICS_LIMIT
     result = selectors.search(query, now=timezone.now())

@@ -135,6 +135,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.secret_checked
 def password_change(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = PasswordChangeForm(request.POST or None, user=user)

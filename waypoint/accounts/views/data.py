@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from waypoint.accounts import selectors, services
+from waypoint.accounts import selectors, services, throttle
 from waypoint.accounts.forms import DeleteAccountForm
 from waypoint.accounts.views._common import signed_in_user
 from waypoint.core import userdata
@@ -85,6 +85,7 @@ def my_data_html(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.secret_checked
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     needs_code = selectors.totp_enabled(user=user)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from waypoint.accounts import selectors, services
+from waypoint.accounts import selectors, services, throttle
 from waypoint.accounts.forms import PasswordCheckForm, TotpConfirmForm, TotpDisableForm
 from waypoint.accounts.views._common import signed_in_user
 from waypoint.accounts.views.auth import NEW_CODES_SESSION_KEY
@@ -21,6 +21,7 @@ from waypoint.accounts.views.auth import NEW_CODES_SESSION_KEY
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.secret_checked
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """How many codes are left, and a form (needs the password) to make new ones."""
     user = signed_in_user(request)
@@ -104,6 +105,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.secret_checked
 def totp_disable(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not selectors.totp_enabled(user=user):

@@ -40,3 +40,10 @@ def test_anonymous_people_cannot_import(client: Client) -> None:
     response = client.post("/admin/directory/facility/import/", {})
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_staff_without_add_and_change_permissions_cannot_import(client: Client) -> None:
+    clerk = User.objects.create_user(username="clerk", password="a-long-password-123", is_staff=True)
+    client.force_login(clerk)
+    assert client.get("/admin/directory/facility/import/").status_code == 403
+    assert client.post("/admin/directory/facility/import/", {}).status_code == 403

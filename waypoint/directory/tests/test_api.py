@@ -86,3 +86,13 @@ def test_the_openapi_document_describes_the_endpoints(client: Client) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/facilities" in paths
     assert "/api/v1/facilities/{facility_id}" in paths
+
+
+def test_the_rate_limit_ignores_a_forged_forwarded_for_header(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    throttle = api.throttle[0]  # type: ignore[index]
+    monkeypatch.setattr(throttle, "num_requests", 2)
+    statuses = [
+        client.get("/api/v1/facilities", {"near": "22902"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]

@@ -38,16 +38,22 @@ def fetch(url: str, *, params: dict[str, str] | None = None) -> bytes:
     with httpx.Client(timeout=TIMEOUT, headers={"User-Agent": USER_AGENT}, follow_redirects=True) as client:
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                response = client.get(url, params=params)
+                # Streamed, so a hostile or broken feed cannot fill memory before the cap
+                # is checked (the cap counts decompressed bytes).
+                with client.stream("GET", url, params=params) as response:
+                    status = response.status_code
+                    if status < 400:
+                        body = bytearray()
+                        for chunk in response.iter_bytes():
+                            body.extend(chunk)
+                            if len(body) > MAX_BYTES:
+                                raise FeedError(f"the response is larger than {MAX_BYTES // 1024 // 1024} MB")
+                        return bytes(body)
             except httpx.HTTPError as exc:
                 last_error = f"{type(exc).__name__}: {exc}"
             else:
-                if response.status_code < 400:
-                    if len(response.content) > MAX_BYTES:
-                        raise FeedError(f"the response is larger than {MAX_BYTES // 1024 // 1024} MB")
-                    return response.content
-                last_error = f"HTTP {response.status_code}"
-                if response.status_code < 500 and response.status_code != 429:
+                last_error = f"HTTP {status}"
+                if status < 500 and status != 429:
                     break  # a 404 or 403 will not get better by asking again
             if attempt < ATTEMPTS and RETRY_BACKOFF:
                 time.sleep(RETRY_BACKOFF * attempt)

@@ -96,3 +96,10 @@ def test_it_flags_demo_meetings(client):
     one = client.get(f"/api/v1/meetings/{meeting.pk}").json()
     assert (one["id"], one["is_demo"]) == (meeting.pk, True)
     assert client.get("/api/v1/meetings/999999").status_code == 404
+
+
+def test_it_needs_a_place_or_online(client):
+    response = client.get("/api/v1/meetings", {"day": "2"})
+    assert response.status_code == 422
+    assert [d["loc"] for d in response.json()["detail"]] == [["query", "near"]]
+    assert client.get("/en/meetings/calendar.ics", {"day": "2"}).status_code == 400

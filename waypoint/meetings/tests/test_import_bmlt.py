@@ -132,3 +132,16 @@ def test_it_reads_a_meeting_guide_feed_over_http_and_does_not_retry_a_404():
     with pytest.raises(FeedError, match="HTTP 404"):
         services.feed_import_location(location="https://aa.example.org/gone.json")
     assert gone.call_count == 1
+
+
+@respx.mock
+def test_it_stops_reading_a_feed_larger_than_the_cap(monkeypatch):
+    from waypoint.meetings.importers import fetch
+
+    monkeypatch.setattr(fetch, "MAX_BYTES", 1000)
+    url = "https://meetings.example.org/feed.json"
+    respx.get(url).mock(return_value=httpx.Response(200, content=b"[" + b" " * 5000 + b"]"))
+    with pytest.raises(FeedError, match="larger than"):
+        fetch.fetch(url)
+    respx.get(url).mock(return_value=httpx.Response(200, content=b"[]"))
+    assert fetch.fetch(url) == b"[]"
