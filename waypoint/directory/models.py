@@ -10,6 +10,7 @@ its sources' codes.
 
 from __future__ import annotations
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,8 @@ class Facility(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     intake_phone = models.CharField(max_length=40, blank=True)
     hotline = models.CharField(max_length=40, blank=True)
-    website = models.CharField(max_length=300, blank=True)
+    # http(s) only, also when edited in the admin: the page turns it into a link.
+    website = models.CharField(max_length=300, blank=True, validators=[URLValidator(schemes=["http", "https"])])
     # The search prefilters on a latitude/longitude box (see Meta.indexes).
     latitude = models.FloatField()
     longitude = models.FloatField()

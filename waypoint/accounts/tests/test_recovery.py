@@ -78,7 +78,7 @@ def test_it_makes_new_codes_only_with_the_password(owner_client, owner):
     assert "That is not your current password" in refused.content.decode()
     response = owner_client.post(reverse("accounts:recovery_codes"), {"password": PASSWORD})
     assert response["Location"] == reverse("accounts:recovery_codes_show")
-    new = owner_client.session["accounts_new_recovery_codes"]
+    new = owner_client.session["accounts_new_recovery_codes"]["codes"]
     assert set(new).isdisjoint(old)
     assert not services.recovery_code_use(user=owner, code=old[0])
     assert services.recovery_code_use(user=owner, code=new[0])

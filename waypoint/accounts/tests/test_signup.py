@@ -38,7 +38,7 @@ def test_it_shows_ten_recovery_codes_once_and_stores_only_hashes(client):
     _post(client)
     page = client.get(reverse("accounts:recovery_codes_show")).content.decode()
     assert "these codes are the only way back into your account" in page
-    codes = client.session["accounts_new_recovery_codes"]
+    codes = client.session["accounts_new_recovery_codes"]["codes"]
     assert len(codes) == 10
     assert len(set(codes)) == 10
     stored = list(RecoveryCode.objects.values_list("digest", flat=True))
@@ -54,6 +54,17 @@ def test_it_shows_ten_recovery_codes_once_and_stores_only_hashes(client):
     # Gone after "I saved them": a second visit does not show them again.
     assert client.get(reverse("accounts:recovery_codes_show"))["Location"] == reverse("accounts:recovery_codes")
     assert client.get(reverse("accounts:recovery_codes_download"))["Location"] == reverse("accounts:recovery_codes")
+
+
+def test_it_forgets_unsaved_recovery_codes_after_fifteen_minutes(client):
+    import time_machine
+
+    with time_machine.travel("2026-11-22 12:00:00+00:00", tick=False):
+        _post(client)
+        assert client.get(reverse("accounts:recovery_codes_show")).status_code == 200
+    with time_machine.travel("2026-11-22 12:16:00+00:00", tick=False):
+        assert client.get(reverse("accounts:recovery_codes_show"))["Location"] == reverse("accounts:recovery_codes")
+        assert "accounts_new_recovery_codes" not in client.session
 
 
 def test_it_lowercases_usernames_and_refuses_one_taken_in_another_case(client):

@@ -22,9 +22,25 @@ from waypoint.accounts.models import User
 from waypoint.accounts.views._common import safe_next, signed_in_user
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
+# New recovery codes wait in the session only this long for "I saved them": the session
+# store (and its backups) must not keep working credentials for days.
+NEW_CODES_MAX_AGE = 15 * 60
 PENDING_SESSION_KEY = "accounts_pending_2fa"
 PENDING_MAX_AGE = 300  # seconds a person has to type the second-step code
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def new_codes_keep(request: HttpRequest, codes: list[str]) -> None:
+    request.session[NEW_CODES_SESSION_KEY] = {"codes": codes, "at": time.time()}
+
+
+def new_codes_get(request: HttpRequest) -> list[str] | None:
+    """The codes waiting to be saved, or None (and gone) once they are too old."""
+    kept = request.session.get(NEW_CODES_SESSION_KEY)
+    if not isinstance(kept, dict) or time.time() - float(kept.get("at", 0)) > NEW_CODES_MAX_AGE:
+        request.session.pop(NEW_CODES_SESSION_KEY, None)
+        return None
+    return list(kept["codes"])
 
 
 @never_cache
@@ -41,7 +57,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         login(request, user, backend=MODEL_BACKEND)
         # Kept in the session only until the person says they saved them.
-        request.session[NEW_CODES_SESSION_KEY] = codes
+        new_codes_keep(request, codes)
         return redirect("accounts:recovery_codes_show")
     return render(request, "accounts/signup.html", {"form": form})
 

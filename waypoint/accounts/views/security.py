@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waypoint.accounts import selectors, services, throttle
 from waypoint.accounts.forms import PasswordCheckForm, TotpConfirmForm, TotpDisableForm
 from waypoint.accounts.views._common import signed_in_user
-from waypoint.accounts.views.auth import NEW_CODES_SESSION_KEY
+from waypoint.accounts.views.auth import NEW_CODES_SESSION_KEY, new_codes_get, new_codes_keep
 
 
 @never_cache
@@ -27,7 +27,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = PasswordCheckForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_generate(user=user)
+        new_codes_keep(request, services.recovery_codes_generate(user=user))
         return redirect("accounts:recovery_codes_show")
     return render(
         request,
@@ -41,7 +41,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recovery_codes_show(request: HttpRequest) -> HttpResponse:
     """Shows new codes until the person says they saved them; then they are gone from here."""
-    codes = request.session.get(NEW_CODES_SESSION_KEY)
+    codes = new_codes_get(request)
     if not codes:
         return redirect("accounts:recovery_codes")
     if request.method == "POST":
@@ -55,7 +55,7 @@ def recovery_codes_show(request: HttpRequest) -> HttpResponse:
 @require_GET
 def recovery_codes_download(request: HttpRequest) -> HttpResponse:
     """The new codes as a small text file, for people who would rather save than write."""
-    codes = request.session.get(NEW_CODES_SESSION_KEY)
+    codes = new_codes_get(request)
     if not codes:
         return redirect("accounts:recovery_codes")
     lines = [_("Waypoint recovery codes for %(username)s") % {"username": signed_in_user(request).get_username()}, ""]

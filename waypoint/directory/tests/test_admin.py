@@ -47,3 +47,12 @@ def test_staff_without_add_and_change_permissions_cannot_import(client: Client) 
     client.force_login(clerk)
     assert client.get("/admin/directory/facility/import/").status_code == 403
     assert client.post("/admin/directory/facility/import/", {}).status_code == 403
+
+
+def test_a_facility_website_must_be_http_or_https() -> None:
+    from django.core.exceptions import ValidationError
+
+    field = Facility._meta.get_field("website")
+    field.clean("https://clinic.example.org/", None)
+    with pytest.raises(ValidationError):
+        field.clean("javascript:alert(1)", None)
