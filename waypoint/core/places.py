@@ -231,3 +231,27 @@ def bounding_box(latitude: float, longitude: float, miles: float) -> tuple[float
     cos_lat = math.cos(math.radians(latitude))
     dlon = 180.0 if cos_lat < 1e-6 else min(180.0, math.degrees(miles / (EARTH_RADIUS_MILES * cos_lat)))
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
+
+
+@cache
+def _zip_grid() -> dict[tuple[int, int], list[_Zip]]:
+    """The ZIP index bucketed by whole degrees, for nearest-ZIP look-ups."""
+    grid: dict[tuple[int, int], list[_Zip]] = defaultdict(list)
+    for entry in _index()[0].values():
+        grid[(math.floor(entry.latitude), math.floor(entry.longitude))].append(entry)
+    return dict(grid)
+
+
+def nearest_zip(latitude: float, longitude: float, *, max_miles: float = 60.0) -> Place | None:
+    """The ZIP code nearest to a point (within `max_miles`), e.g. to know the time zone of
+    a meeting that gives coordinates only; None outside the US or at sea."""
+    cell = (math.floor(latitude), math.floor(longitude))
+    best: _Zip | None = None
+    best_miles = max_miles
+    for dlat in (-1, 0, 1):
+        for dlon in (-1, 0, 1):
+            for entry in _zip_grid().get((cell[0] + dlat, cell[1] + dlon), ()):
+                miles = distance_miles(latitude, longitude, entry.latitude, entry.longitude)
+                if miles < best_miles:
+                    best, best_miles = entry, miles
+    return None if best is None else zip_lookup(best.code)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone as djtz
 
-from waypoint.core.places import zip_lookup
+from waypoint.core.places import nearest_zip, zip_lookup
 from waypoint.meetings.importers import fetch
 from waypoint.meetings.importers.common import (
     FeedError,
@@ -20,7 +20,6 @@ from waypoint.meetings.importers.common import (
     normalise_url,
 )
 from waypoint.meetings.models import Feed, Fellowship, Meeting, MeetingSource, days_to_mask
-from waypoint.meetings.zones import timezone_near
 
 # Fields a feed entry fills in; everything else on Meeting is Waypoint's own.
 _COPIED = [
@@ -61,9 +60,9 @@ def resolve_timezone(record: MeetingRecord, feed_default: str) -> str:
         if place and place.timezone:
             return place.timezone
     if record.latitude is not None and record.longitude is not None:
-        zone = timezone_near(record.latitude, record.longitude)
-        if zone:
-            return zone
+        nearest = nearest_zip(record.latitude, record.longitude)
+        if nearest and nearest.timezone:
+            return nearest.timezone
     return str(settings.TIME_ZONE)
 
 

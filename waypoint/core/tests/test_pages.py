@@ -102,13 +102,17 @@ def test_it_refuses_a_post_without_the_csrf_token():
     assert response.status_code == 403
 
 
-def test_it_accepts_a_same_site_post_with_a_null_origin():
-    # Browsers send "Origin: null" under Referrer-Policy: no-referrer.
+def _strict_client_and_token():
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
     strict.get("/en/")
-    token = strict.cookies["csrftoken"].value
+    return strict, strict.cookies["csrftoken"].value
+
+
+def test_it_accepts_a_same_site_post_with_a_null_origin():
+    # Browsers send "Origin: null" under Referrer-Policy: no-referrer.
+    strict, token = _strict_client_and_token()
     response = strict.post(
         "/en/discreet/",
         {"on": "1", "next": "/en/", "csrfmiddlewaretoken": token},
@@ -119,11 +123,7 @@ def test_it_accepts_a_same_site_post_with_a_null_origin():
 
 
 def test_it_refuses_a_cross_site_post_with_a_null_origin():
-    from django.test import Client
-
-    strict = Client(enforce_csrf_checks=True)
-    strict.get("/en/")
-    token = strict.cookies["csrftoken"].value
+    strict, token = _strict_client_and_token()
     response = strict.post(
         "/en/discreet/",
         {"on": "1", "csrfmiddlewaretoken": token},

@@ -5,7 +5,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from waypoint.core.places import PlaceError, bounding_box, distance_miles, resolve_place
+from waypoint.core.places import PlaceError, bounding_box, distance_miles, nearest_zip, resolve_place
 
 
 def test_it_resolves_a_zip_code():
@@ -96,3 +96,11 @@ def test_it_never_leaves_a_point_of_the_circle_outside_the_box(lat, lon, miles, 
         return
     assert min_lat <= point_lat <= max_lat
     assert min_lon <= point_lon <= max_lon
+
+
+def test_it_finds_the_nearest_zip_and_its_time_zone():
+    place = nearest_zip(38.0339, -78.4924)
+    assert place is not None
+    assert place.label.startswith("22903")
+    assert nearest_zip(50.83, -0.14) is None  # Brighton, England: no US ZIP within 60 miles
+    assert nearest_zip(41.88, -87.63).timezone == "America/Chicago"
