@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from waypoint.accounts import services
+        from waypoint.accounts import services, tokens
         from waypoint.core import userdata
 
         userdata.register(
@@ -15,4 +15,10 @@ class AccountsConfig(AppConfig):
             label=_("Your account"),
             exporter=services.account_data_export,
             deleter=services.account_data_delete,
+        )
+        userdata.register(
+            key="accounts.tokens",
+            label=_("Access tokens for apps"),
+            exporter=tokens.tokens_export,
+            deleter=tokens.tokens_delete,
         )

@@ -3,7 +3,6 @@ username exists (except sign-up, which must say a name is taken)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -11,9 +10,8 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from waypoint.accounts.models import User
-
-USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,30}$")
+from waypoint.accounts.models import User, username_fold
+from waypoint.accounts.services import USERNAME_RE
 
 
 def _username_field() -> forms.CharField:
@@ -90,7 +88,7 @@ class SignupForm(NewPasswordMixin):
         self.fields["new_password2"].label = _("Password again")
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"].lower()
+        username = username_fold(self.cleaned_data["username"])
         if not USERNAME_RE.match(username):
             raise ValidationError(
                 _("Use 3 to 30 characters: letters a-z, numbers, dot, dash or underscore. No spaces or @.")
@@ -108,7 +106,7 @@ class LoginForm(AccountForm):
     password = _password_field(_("Password"))
 
     def clean_username(self) -> str:
-        return str(self.cleaned_data["username"]).lower()
+        return username_fold(str(self.cleaned_data["username"]))
 
 
 class SecondFactorForm(AccountForm):
@@ -132,7 +130,7 @@ class ResetWithCodeForm(NewPasswordMixin):
         self.fields["code"].help_text = _("One of the codes you saved when you signed up, like ABCD-EFGH-JKMN.")
 
     def clean_username(self) -> str:
-        return str(self.cleaned_data["username"]).lower()
+        return username_fold(str(self.cleaned_data["username"]))
 
 
 class PasswordCheckForm(AccountForm):
@@ -142,11 +140,15 @@ class PasswordCheckForm(AccountForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
+        # Set when the password typed was checked and wrong: only that counts towards the
+        # sign-in limits, not a form refused for another reason.
+        self.wrong_secret = False
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
         password = str(self.cleaned_data["password"])
         if not self.user.check_password(password):
+            self.wrong_secret = True
             raise ValidationError(_("That is not your current password."))
         return password
 

@@ -37,4 +37,4 @@ def _count(data: Any) -> int:
 
 def userdata_summary(*, user: User) -> list[ProviderSummary]:
     """One line per registered provider for the "My data" page."""
-    return [ProviderSummary(key=p.key, label=p.label, count=_count(p.exporter(user))) for p in userdata.providers()]
+    return [ProviderSummary(key=p.key, label=p.label, count=_count(p.export(user))) for p in userdata.providers()]

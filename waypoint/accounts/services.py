@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -16,12 +17,16 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from waypoint.accounts.models import RecoveryCode, TotpDevice, User
+from waypoint.accounts import limits
+from waypoint.accounts.models import RecoveryCode, TotpDevice, User, username_fold
 from waypoint.core import userdata
+from waypoint.core.events import SessionClosed, send_event_on_commit
 
 RECOVERY_CODE_COUNT = 10
 # Crockford's base32 alphabet: no I, L, O or U, so codes are easy to read and type.
@@ -29,6 +34,8 @@ _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_LENGTH = 12  # 60 bits
 TOTP_ISSUER = "Waypoint"
 _LOOK_ALIKES = str.maketrans("OIL", "011")
+# What a (folded) username may be: a pseudonym, 3-30 characters.
+USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,30}$")
 
 
 # --- Sign-up and passwords ---------------------------------------------------------
@@ -36,7 +43,13 @@ _LOOK_ALIKES = str.maketrans("OIL", "011")
 
 def user_signup(*, username: str, password: str, email: str = "") -> tuple[User, list[str]]:
     """Creates an account and its first recovery codes; returns the codes in clear text,
-    the only time they exist outside the person's own notes."""
+    the only time they exist outside the person's own notes. The name is folded to lower
+    case here, whatever the caller did, so "Alice" and "alice" are one account."""
+    username = username_fold(username)
+    if not USERNAME_RE.match(username):
+        raise ValidationError(
+            {"username": _("Use 3 to 30 characters: letters a-z, numbers, dot, dash or underscore. No spaces or @.")}
+        )
     with transaction.atomic():
         user = User(username=username, email=email)
         user.set_password(password)
@@ -49,8 +62,11 @@ def user_signup(*, username: str, password: str, email: str = "") -> tuple[User,
 def password_set(*, user: User, new_password: str) -> None:
     """Sets a new password. The session hash changes with it, so other devices are signed out."""
     validate_password(new_password, user)
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        # Open sockets close; this device's reconnect with its refreshed session.
+        send_event_on_commit(event=SessionClosed(reason="password_changed"), to=[user.pk])
 
 
 def password_reset_with_code(*, username: str, code: str, new_password: str) -> User | None:
@@ -58,7 +74,7 @@ def password_reset_with_code(*, username: str, code: str, new_password: str) -> 
     None when the username and code do not match; the code is used up either way only if
     it matched. Signs the account out everywhere."""
     with transaction.atomic():
-        user = User.objects.filter(username=username, is_active=True).first()
+        user = User.objects.filter(username=username_fold(username), is_active=True).first()
         if user is None:
             _hash_code(salt="0" * 32, code=code)  # same work as a real check
             return None
@@ -70,6 +86,7 @@ def password_reset_with_code(*, username: str, code: str, new_password: str) -> 
         user.save(update_fields=["password", "session_generation"])
         user.refresh_from_db()
         _sessions_delete_for(user_id=user.pk)
+        send_event_on_commit(event=SessionClosed(reason="password_changed"), to=[user.pk])
     return user
 
 
@@ -124,6 +141,15 @@ def totp_setup_start(*, user: User) -> TotpDevice:
         device = TotpDevice(user=user, secret=pyotp.random_base32())
         device.full_clean()
         device.save()
+    return device
+
+
+def totp_device_create_confirmed(*, user: User, secret: str) -> TotpDevice:
+    """Stores an authenticator that is already confirmed (tests and data loading only:
+    people turn two-step sign-in on through ``totp_setup_start`` and ``totp_confirm``)."""
+    device = TotpDevice(user=user, secret=secret, confirmed=True)
+    device.full_clean()
+    device.save()
     return device
 
 
@@ -194,12 +220,13 @@ def sessions_end_all(*, user: User) -> None:
         User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
         user.refresh_from_db(fields=["session_generation"])
         _sessions_delete_for(user_id=user.pk)
+        send_event_on_commit(event=SessionClosed(reason="signed_out"), to=[user.pk])
 
 
 # --- My data -----------------------------------------------------------------------
 
 
-def account_data_export(user: Any) -> dict[str, Any]:
+def account_data_export(*, user: Any) -> dict[str, Any]:
     """The accounts app's own part of the export: what a person would want to see.
     Never the password hash, recovery code hashes or the authenticator secret."""
     codes = RecoveryCode.objects.filter(user=user)
@@ -222,7 +249,8 @@ def account_data_export(user: Any) -> dict[str, Any]:
     }
 
 
-def account_data_delete(user: Any) -> int:
+def account_data_delete(*, user: Any) -> int:
+    limits.account_counters_forget(username=user.get_username())
     deleted = RecoveryCode.objects.filter(user=user).delete()[0]
     return deleted + TotpDevice.objects.filter(user=user).delete()[0]
 
@@ -233,7 +261,7 @@ def account_export(*, user: User) -> dict[str, Any]:
         "format": "waypoint-my-data",
         "version": 1,
         "exported_at": timezone.now().isoformat(),
-        "data": {provider.key: provider.exporter(user) for provider in userdata.providers()},
+        "data": {provider.key: provider.export(user) for provider in userdata.providers()},
     }
 
 
@@ -244,9 +272,33 @@ def account_delete(*, user: User) -> None:
     username = user.get_username()
     user_id = user.pk
     with transaction.atomic():
-        for provider in userdata.providers():
-            provider.deleter(user)
+        for provider in userdata.removal_order():
+            provider.remove(user)
         _sessions_delete_for(user_id=user_id)
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             model.objects.filter(username__iexact=username).delete()
         User.objects.filter(pk=user_id).delete()
+        send_event_on_commit(event=SessionClosed(reason="account_deleted"), to=[user_id])
+
+
+# --- Sign-in records ---------------------------------------------------------------
+
+
+def signin_records_purge() -> int:
+    """Deletes the sign-in records no limit needs any more (run every few minutes by
+    ``tasks.signin_records_purge``); returns how many rows went.
+
+    - axes' failed attempts (name, address, time) once the lockout they could cause is
+      over (``AXES_COOLOFF_TIME``);
+    - axes' logs of sign-ins and of failures, which Waypoint does not write
+      (``AXES_DISABLE_ACCESS_LOG``, ``AXES_ENABLE_ACCESS_FAILURE_LOG``): any row there is
+      left from before, so all of them go;
+    - the sign-in and sign-up counters (``limits``) past their expiry.
+    """
+    cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
+    with transaction.atomic():
+        deleted = AccessAttempt.objects.filter(attempt_time__lte=cutoff).delete()[0]
+        deleted += AccessLog.objects.all().delete()[0]
+        deleted += AccessFailureLog.objects.all().delete()[0]
+        deleted += limits.counters_purge()
+    return deleted

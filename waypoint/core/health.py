@@ -3,9 +3,14 @@ reason when it does not."""
 
 from __future__ import annotations
 
+import threading
+
 import redis
 from django.conf import settings
 from django.db import connection
+
+_clients: dict[str, redis.Redis] = {}
+_clients_lock = threading.Lock()
 
 
 def database_problem() -> str | None:
@@ -18,16 +23,26 @@ def database_problem() -> str | None:
     return None
 
 
+def _redis_client(url: str) -> redis.Redis:
+    """One client (with its connection pool) per process and URL. A new client on every
+    probe cost a TCP connection, the HELLO handshake and redis-py's package-version lookup
+    each time: most of what /healthz did (bench/bench_checkins.py). A pooled connection
+    that Redis dropped (a restart) is replaced by redis-py on the next command."""
+    with _clients_lock:
+        client = _clients.get(url)
+        if client is None:
+            client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, health_check_interval=30)
+            _clients[url] = client
+        return client
+
+
 def redis_problem() -> str | None:
     if not settings.REDIS_URL:
         return None
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
     try:
-        client.ping()
+        _redis_client(settings.REDIS_URL).ping()
     except redis.RedisError as exc:
         return type(exc).__name__
-    finally:
-        client.close()
     return None
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
 from django.utils.translation import gettext as _
+
+from waypoint.core.text import fold_key
 
 EARTH_RADIUS_MILES = 3958.7613
 MAX_INPUT_LENGTH = 100
@@ -76,9 +77,7 @@ class _Zip:
 
 def _fold(text: str) -> str:
     """Lower case, no accents, single spaces, "st." → "saint": how people type cities."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    text = fold_key(text)
     text = re.sub(r"\bst\b", "saint", text)
     text = re.sub(r"\bft\b", "fort", text)
     text = re.sub(r"\bmt\b", "mount", text)

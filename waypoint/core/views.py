@@ -37,6 +37,10 @@ def for_someone(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def in_recovery(request: HttpRequest) -> HttpResponse:
+    """The door to the recovery companion: it explains it and invites sign-up; a
+    signed-in person goes straight to their today page (recovery app)."""
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("recovery:today"))
     return render(request, "core/in_recovery.html")
 
 

@@ -7,10 +7,11 @@ TELE, CASH, ...) are aliases of the older directory codes (MU, OIT, CT, SF, ...)
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from waypoint.core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -76,7 +77,8 @@ def canonical_code(code: str) -> str | None:
 
 
 def fold_label(label: str) -> str:
-    return re.sub(r"\s+", " ", label).strip().casefold()
+    """Labels compare without case, accents or extra spaces ("Buprenorphine  used" = "buprenorphine used")."""
+    return " ".join(fold(label).split())
 
 
 @cache

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import transaction
 
 from .models import Facility, FacilitySource
-from .services import facility_codes_refresh
+from .services import facility_codes_set
 
 # (city, state, ZIP, latitude, longitude)
 CITIES = [
@@ -67,14 +67,22 @@ def demo_load(*, now: datetime) -> int:
             FacilitySource(
                 facility=facility,
                 source="demo",
+                format="demo",
                 source_record_id=str(index),
                 match_rule=FacilitySource.Rule.NEW,
+                name=facility.name,
+                street1=facility.street1,
+                city=facility.city,
+                state=facility.state,
+                zip_code=facility.zip_code,
+                latitude=facility.latitude,
+                longitude=facility.longitude,
                 codes=codes[index],
                 imported_at=now,
             )
             for index, facility in enumerate(facilities)
         )
-        facility_codes_refresh(facility_ids={facility.pk for facility in facilities})
+        facility_codes_set(codes={facility.pk: set(codes[index].split()) for index, facility in enumerate(facilities)})
     return len(facilities)
 
 

@@ -1,4 +1,4 @@
-"""Forms: the search (GET) and "something wrong with this listing?" (POST)."""
+"""Forms: the search and "something wrong with this listing?" (both POST)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .selectors import DEFAULT_RADIUS, MAX_RADIUS, MIN_RADIUS, UnknownService, c
 
 
 class ServicesField(forms.Field):
-    """Repeatable `service` parameter: codes or aliases, cleaned to canonical codes."""
+    """Repeatable `service` field: codes or aliases, cleaned to canonical codes."""
 
     widget = forms.MultipleHiddenInput
 
@@ -41,7 +41,8 @@ class SearchForm(forms.Form):
         label=_("Distance in miles"), min_value=MIN_RADIUS, max_value=MAX_RADIUS, initial=DEFAULT_RADIUS, required=False
     )
     service = ServicesField(required=False)
-    page = forms.IntegerField(min_value=1, max_value=1000, required=False)
+    # "Can see me soon" (the availability app's rules); its label is in the template.
+    soon = forms.BooleanField(required=False)
 
 
 class ListingReportForm(forms.Form):

@@ -1,8 +1,9 @@
 """Readers for every SAMHSA directory format Waypoint knows (see docs/data-formats.md).
 
 Each reader turns a file into `Record`s and a `ReadReport`, or raises `ImportRejected`
-naming the file, line and field. Readers never touch the database: services.py merges
-the records in one transaction.
+naming the file, line and field. Files are streamed within the operator's limits
+(reading.py). Readers never touch the database: services.py stores the records of a
+source and merges the directory in one transaction.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,19 +23,29 @@ from waypoint.core.places import zip_lookup
 
 from .codes import canonical_code, code_for_label
 from .matching import normalise_name, normalise_street, zip5
+from .reading import ImportRejected, csv_rows, head_text, json_document, max_rows, too_many_rows, xlsx_rows
+from .reading import xlsx_sheet_names as _xlsx_sheet_names
 
 FORMATS = ("api_json", "locator_csv", "locator_xlsx", "facility_list", "otp", "moud", "nsumhss")
-MAX_FILE_BYTES = 200 * 1024 * 1024
+# Which source speaks for a place when several list it (its name, address and point):
+# the live API (verified), the national directory, the substance-use lists, then the
+# locator's exports, which are often of mental health facilities. Waypoint is about
+# substance use care, so a substance-use listing's name wins ("Native Americans for
+# Community Action — Substance Abuse Services", not "— Family Health Center").
+PRIORITY = ("api_json", "nsumhss", "facility_list", "otp", "moud", "locator_xlsx", "locator_csv")
+# Formats that are one national list each: a newer file of the format replaces the older
+# one. Locator exports are searches (one state, mental health only, ...): each file is
+# its own source unless the operator names one (--source).
+NATIONAL = frozenset({"api_json", "nsumhss", "facility_list", "otp", "moud"})
+PHONE_KINDS = ("intake", "main", "hotline")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-class ImportRejected(Exception):
-    """The whole file is refused; nothing was changed."""
-
-    def __init__(self, path: str, message: str, *, line: int | None = None, field: str | None = None) -> None:
-        self.path, self.line, self.field, self.message = path, line, field, message
-        where = path + (f", line {line}" if line is not None else "") + (f", field {field!r}" if field else "")
-        super().__init__(f"{where}: {message}")
+def default_source(fmt: str, path: Path) -> str:
+    """The source a file belongs to when the operator names none (see NATIONAL)."""
+    if fmt in NATIONAL:
+        return fmt
+    return f"{fmt}:{path.stem}"[:100]
 
 
 @dataclass
@@ -50,9 +60,8 @@ class Record:
     city: str = ""
     state: str = ""
     zip_code: str = ""
-    phone: str = ""
-    intake_phone: str = ""
-    hotline: str = ""
+    # Every number the row gives, with its kind (intake, main, hotline), in the row's order.
+    phones: list[tuple[str, str]] = field(default_factory=list)
     website: str = ""
     latitude: float = 0.0
     longitude: float = 0.0
@@ -97,21 +106,10 @@ def _coordinate(path: str, line: int, name: str, value: Any, low: float, high: f
     return number
 
 
-def _decode(path: str, raw: bytes) -> str:
-    # Real SAMHSA exports come as UTF-8 (with or without BOM) or Windows-1252 (the OTP directory).
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ImportRejected(path, f"the file is neither UTF-8 nor Windows-1252 text ({exc.reason})") from None
-
-
-def _read_bytes(path: Path) -> bytes:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ImportRejected(str(path), "the file is larger than 200 MB")
-    return path.read_bytes()
+def add_phone(record: Record, kind: str, value: Any) -> None:
+    number = _clean(value, 40)
+    if number and (kind, number) not in record.phones:
+        record.phones.append((kind, number))
 
 
 # --- Detection ---------------------------------------------------------------------------
@@ -124,8 +122,10 @@ def detect_format(path: Path) -> str:
     if suffix == ".xlsx":
         sheets = _xlsx_sheet_names(path)
         return "nsumhss" if "Facilities List" in sheets else "locator_xlsx"
-    text = _decode(str(path), _read_bytes(path)[:4096])
-    header = {h.strip().lower() for h in next(csv.reader(io.StringIO(text)), [])}
+    try:
+        header = {h.strip().lower() for h in next(csv.reader(io.StringIO(head_text(path))), [])}
+    except csv.Error:
+        header = set()
     if {"id", "address", "postal"} <= header:
         return "otp"
     if {"category", "county_geoid"} <= header or "category" in header:
@@ -168,11 +168,11 @@ def _tabular_record(source: str, path: str, line: int, row: dict[str, Any], *, a
         city=_clean(row.get("city"), 100),
         state=_clean(row.get("state"), 2).upper(),
         zip_code=zip_code,
-        phone=_clean(row.get("phone"), 40),
-        intake_phone=_clean(row.get("intake1"), 40),
-        hotline=_clean(row.get("hotline1"), 40),
         website=_clean(row.get("website"), 300),
     )
+    # intake2 is often the only intake number (1,045 rows of the 2020 locator export).
+    for kind, column in (("intake", "intake1"), ("intake", "intake2"), ("main", "phone"), ("hotline", "hotline1")):
+        add_phone(record, kind, row.get(column))
     record.website = _safe_website(record.website)
     lat, lon = row.get("latitude"), row.get("longitude")
     if (lat in (None, "", "NA") or lon in (None, "", "NA")) and approximate_ok:
@@ -216,27 +216,6 @@ def _add_codes(report: ReadReport, record: Record, codes: Iterable[str]) -> None
             report.unknown_codes[raw.strip()] += 1
 
 
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    text = _decode(str(path), _read_bytes(path))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        raise ImportRejected(str(path), f"not a CSV file ({exc})", line=1) from None
-    reader.fieldnames = header
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        try:
-            for row in reader:
-                if None in row:
-                    raise ImportRejected(str(path), "the row has more cells than the header", line=reader.line_num)
-                yield reader.line_num, row
-        except csv.Error as exc:
-            raise ImportRejected(str(path), f"broken CSV ({exc})", line=reader.line_num) from None
-
-    return header, rows()
-
-
 def _read_tabular(
     path: Path,
     fmt: str,
@@ -269,7 +248,7 @@ def _read_tabular(
 
 
 def read_locator_csv(path: Path) -> ReadReport:
-    header, rows = _csv_rows(path)
+    header, rows = csv_rows(path)
     return _read_tabular(path, "locator_csv", header, rows, _type_codes, needed=_LOCATOR, known=_LOCATOR_OPTIONAL)
 
 
@@ -284,7 +263,7 @@ def _type_codes(report: ReadReport, record: Record, row: dict[str, Any]) -> None
 
 def read_facility_list(path: Path) -> ReadReport:
     """The 2021 national substance-use list: no phones and no codes, so every row is SA."""
-    header, rows = _csv_rows(path)
+    header, rows = csv_rows(path)
 
     def extra(report: ReadReport, record: Record, row: dict[str, Any]) -> None:
         record.facility_type = "SA"
@@ -297,7 +276,7 @@ _MOUD_CATEGORIES = {"buprenorphine": "BU", "methadone": "MU", "naltrexone/vivitr
 
 
 def read_moud(path: Path) -> ReadReport:
-    header, rows = _csv_rows(path)
+    header, rows = csv_rows(path)
 
     def extra(report: ReadReport, record: Record, row: dict[str, Any]) -> None:
         category = _clean(row.get("category")).lower()
@@ -313,7 +292,7 @@ def read_moud(path: Path) -> ReadReport:
 
 def read_otp(path: Path) -> ReadReport:
     """SAMHSA's OTP directory: every program is a certified OTP that may dispense methadone."""
-    header, rows = _csv_rows(path)
+    header, rows = csv_rows(path)
     lower = {h.lower(): h for h in header}
     report = ReadReport(str(path), "otp")
     _require(str(path), lower, ["id", "address", "city", "state", "postal", "latitude", "longitude"])
@@ -351,13 +330,12 @@ _API_KNOWN = {"_irow", "frid", "name1", "name2", "street1", "street2", "city", "
 def read_api_json(path: Path, data: Any = None) -> ReadReport:
     """FindTreatment API pages: `{page, totalPages, recordCount, rows}` (or a bare list)."""
     if data is None:
-        try:
-            data = json.loads(_decode(str(path), _read_bytes(path)))
-        except json.JSONDecodeError as exc:
-            raise ImportRejected(str(path), f"not valid JSON ({exc.msg})", line=exc.lineno) from None
+        data = json_document(path)
     rows = data.get("rows") if isinstance(data, dict) else data
     if not isinstance(rows, list):
         raise ImportRejected(str(path), "expected a list of rows", field="rows")
+    if len(rows) > max_rows():
+        raise too_many_rows(path)
     report = ReadReport(str(path), "api_json")
     for index, row in enumerate(rows, start=1):
         report.read += 1
@@ -388,46 +366,9 @@ def read_api_json(path: Path, data: Any = None) -> ReadReport:
     return report
 
 
-def _xlsx_sheet_names(path: Path) -> list[str]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ImportRejected(str(path), f"not a readable XLSX file ({exc})") from None
-    names = list(workbook.sheetnames)
-    workbook.close()
-    return names
-
-
-def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ImportRejected(str(path), f"not a readable XLSX file ({exc})") from None
-    try:
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        values = worksheet.iter_rows(values_only=True)
-        header = [str(cell or "").strip() for cell in next(values, ())]
-        rows = [
-            (line, dict(zip(header, row, strict=False)))
-            for line, row in enumerate(values, start=2)
-            if any(cell not in (None, "") for cell in row)
-        ]
-    finally:
-        workbook.close()
-    return header, rows
-
-
 def read_locator_xlsx(path: Path) -> ReadReport:
     """The locator's XLSX download: the CSV columns plus one column per service code (1 = offered)."""
-    header, rows = _xlsx_rows(path, None)
+    header, rows = xlsx_rows(path, None)
     code_columns = [name for name in header if name not in _LOCATOR and name not in _LOCATOR_OPTIONAL]
 
     def extra(report: ReadReport, record: Record, row: dict[str, Any]) -> None:
@@ -441,12 +382,13 @@ def read_locator_xlsx(path: Path) -> ReadReport:
 
 def read_nsumhss(path: Path) -> ReadReport:
     """N-SUMHSS national directory ("Facilities List"): codes in Service_code_info, no coordinates."""
-    header, rows = _xlsx_rows(path, "Facilities List")
+    header, rows = xlsx_rows(path, "Facilities List")
     lowered = [name.lower() for name in header]
-    lowered_rows = [(line, {key.lower(): value for key, value in row.items()}) for line, row in rows]
+    lowered_rows = ((line, {key.lower(): value for key, value in row.items()}) for line, row in rows)
 
     def extra(report: ReadReport, record: Record, row: dict[str, Any]) -> None:
-        record.intake_phone = _clean(row.get("intake1") or row.get("intake1a"), 40)
+        for column in ("intake1a", "intake2a"):
+            add_phone(record, "intake", row.get(column))
         _add_codes(report, record, str(row.get("service_code_info") or "").split())
         record.facility_type = "MH" if "MH" in record.codes and "SA" not in record.codes else "SA"
 

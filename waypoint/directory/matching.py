@@ -16,9 +16,11 @@ street stay apart unless they are within 0.1 mile.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
+
+from waypoint.core.text import fold, fold_words
+from waypoint.core.text import normalise_street as _normalise_street
 
 NEAR_MILES = 0.1
 
@@ -26,41 +28,30 @@ _STOP = {"inc", "llc", "llp", "lp", "pc", "pllc", "corp", "corporation", "co", "
 _NAME_WORDS = {"ctr": "center", "centre": "center", "svcs": "services", "servs": "services", "svc": "service",
                "trt": "treatment", "tx": "treatment", "hlth": "health", "med": "medical", "comm": "community",
                "assoc": "association", "mt": "mount", "st": "saint", "ft": "fort"}  # fmt: skip
-_STREET_WORDS = {"street": "st", "avenue": "ave", "av": "ave", "road": "rd", "boulevard": "blvd", "drive": "dr",
-                 "lane": "ln", "court": "ct", "place": "pl", "parkway": "pkwy", "highway": "hwy", "hiway": "hwy",
-                 "suite": "", "ste": "", "unit": "", "room": "", "rm": "", "floor": "", "fl": "", "building": "",
-                 "bldg": "", "north": "n", "south": "s", "east": "e", "west": "w", "northeast": "ne",
-                 "northwest": "nw", "southeast": "se", "southwest": "sw", "circle": "cir", "terrace": "ter",
-                 "square": "sq", "route": "rte", "rt": "rte", "freeway": "fwy", "expressway": "expy",
-                 "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th"}  # fmt: skip
-# Words after which the rest of the street line is a unit, not the street.
-_UNIT = re.compile(r"\b(suite|ste|unit|room|rm|floor|fl|building|bldg|apt|p ?o box)\b.*$|#.*$")
+
+__all__ = ["NEAR_MILES", "name_words", "names_similar", "normalise_name", "normalise_street", "zip5"]
 
 
-def _ascii(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+# Every import re-reads and re-matches every stored record (merge.py): the same names and
+# streets come back again and again, so their normal forms are kept for the process.
+_CACHE = 200_000
 
 
+@lru_cache(maxsize=_CACHE)
+def normalise_street(street: str) -> str:
+    return _normalise_street(street)
+
+
+@lru_cache(maxsize=_CACHE)
 def name_words(name: str) -> tuple[str, ...]:
-    text = _ascii(name).replace("&", " and ")
-    text = re.sub(r"[^a-z0-9 ]+", " ", text.replace("'", ""))
-    words = [_NAME_WORDS.get(word, word) for word in text.split()]
+    """ "The Smith & Jones Treatment Ctr, Inc." → ("smith", "jones", "treatment", "center")."""
+    text = fold(name).replace("&", " and ").replace("'", "").replace("\u2019", "")
+    words = [_NAME_WORDS.get(word, word) for word in fold_words(text)]
     return tuple(word for word in words if word not in _STOP)
 
 
 def normalise_name(name: str) -> str:
     return " ".join(name_words(name))
-
-
-def normalise_street(street: str) -> str:
-    """ "1912 Commerce Ave. NW, P.O. Box 2085" → "1912 commerce ave nw"."""
-    text = _ascii(street).split(",")[0]
-    text = re.sub(r"[.]", "", text)
-    text = _UNIT.sub("", text)
-    text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    words = [_STREET_WORDS.get(word, word) for word in text.split()]
-    return " ".join(word for word in words if word)
 
 
 def zip5(value: str | int | None) -> str:

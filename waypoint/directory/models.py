@@ -10,6 +10,7 @@ its sources' codes.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,16 +49,26 @@ class ServiceCode(models.Model):
 
 
 class Facility(models.Model):
+    """One place. Its fields are derived from its sources (merge.py) and rewritten only
+    when what the sources say changes (`source_digest`), so an edit in the admin lasts
+    until a source changes the place."""
+
+    # The name of the highest-priority source (importers.PRIORITY); the other sources'
+    # names are in other_names, one per line, so a search by any of them can find it.
     name = models.CharField(max_length=200)
     name2 = models.CharField(max_length=200, blank=True)
+    other_names = models.TextField(blank=True, default="")
     street1 = models.CharField(max_length=200, blank=True)
     street2 = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=2, blank=True)
     zip_code = models.CharField(max_length=5, blank=True, db_index=True)
+    # The first main, intake and hotline numbers, for the call button; `phones` keeps every
+    # number any source gave, with its kind: [{"kind": "intake", "number": "…"}, …].
     phone = models.CharField(max_length=40, blank=True)
     intake_phone = models.CharField(max_length=40, blank=True)
     hotline = models.CharField(max_length=40, blank=True)
+    phones = models.JSONField(default=list, blank=True)
     # http(s) only, also when edited in the admin: the page turns it into a link.
     website = models.CharField(max_length=300, blank=True, validators=[URLValidator(schemes=["http", "https"])])
     # The search prefilters on a latitude/longitude box (see Meta.indexes).
@@ -73,6 +84,7 @@ class Facility(models.Model):
     is_demo = models.BooleanField(default=False)
     imported_at = models.DateTimeField()
     verified_at = models.DateTimeField(null=True, blank=True)
+    source_digest = models.CharField(max_length=40, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
@@ -110,10 +122,29 @@ class FacilitySource(models.Model):
         STREET_SIMILAR_NAME = "street+zip+similar-name", _("same street and ZIP, similar name")
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="sources")
-    source = models.CharField(max_length=40, help_text="Format and file, e.g. otp:otp-directory-2021.csv")
+    # One source is one list that a newer file replaces: a national format ("otp"), a
+    # locator export ("locator_csv:mental-health-facilities-2020"), or a name the
+    # operator chose with --source.
+    source = models.CharField(max_length=100, help_text="e.g. otp, or locator_csv:<file name>")
+    format = models.CharField(max_length=20, blank=True)
+    file_name = models.CharField(max_length=200, blank=True, help_text="The file it was last read from.")
     source_record_id = models.CharField(max_length=80)
     match_rule = models.CharField(max_length=40, choices=Rule.choices)
     matched_to = models.CharField(max_length=300, blank=True, help_text="The record it was merged with.")
+    # The record as its source gave it: the directory is rebuilt from these (merge.py).
+    name = models.CharField(max_length=200, blank=True)
+    name2 = models.CharField(max_length=200, blank=True)
+    street1 = models.CharField(max_length=200, blank=True)
+    street2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    zip_code = models.CharField(max_length=5, blank=True)
+    phones = models.JSONField(default=list, blank=True, help_text="[[kind, number], …]")
+    website = models.CharField(max_length=300, blank=True)
+    latitude = models.FloatField(default=0.0)
+    longitude = models.FloatField(default=0.0)
+    approximate_location = models.BooleanField(default=False)
+    facility_type = models.CharField(max_length=10, blank=True)
     codes = models.TextField(blank=True, default="")
     imported_at = models.DateTimeField()
 
@@ -160,3 +191,41 @@ class RefreshState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: page {self.last_page}/{self.total_pages}"
+
+
+class ImportJob(models.Model):
+    """A file uploaded in the admin, imported by the task queue (tasks.py), so a large
+    file never ties up a web worker. Its page shows the progress and the outcome."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("imported")
+        CONFIRM = "confirm", _("needs your confirmation")
+        REJECTED = "rejected", _("rejected: nothing changed")
+        FAILED = "failed", _("failed: nothing changed")
+        CANCELLED = "cancelled", _("cancelled: nothing changed")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    file_name = models.CharField(max_length=200, help_text="The uploaded file's name (shown to staff only).")
+    # Where the upload waits under VAR_DIR/imports until the task has read it.
+    stored_path = models.CharField(max_length=500, blank=True)
+    format = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=100, blank=True)
+    allow_shrink = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    message = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.REJECTED, self.Status.FAILED, self.Status.CANCELLED}

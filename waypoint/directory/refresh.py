@@ -39,6 +39,7 @@ class RefreshOptions:
     backoff: float = 1.0
     delay: float = 1.0
     timeout: float = 30.0
+    allow_shrink: bool = False
 
 
 def _rows_path() -> Path:
@@ -114,7 +115,9 @@ def refresh_run(
         report = read_api_json(Path(f"{API_URL}?sType={options.s_type}"), {"rows": rows})
     except ImportRejected as exc:
         raise RefreshFailed(str(exc)) from exc
-    result = records_import(report=report)
+    # The live API replaces what the "api_json" source listed (a 30-row sample, or the
+    # previous refresh); a run that lost most pages is refused unless allowed to shrink.
+    result = records_import(report=report, source="api_json", allow_shrink=options.allow_shrink)
     state.last_page, state.total_pages = 0, 0
     state.save(update_fields=["last_page", "total_pages", "updated_at"])
     return result

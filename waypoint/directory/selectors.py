@@ -8,6 +8,12 @@ How the search stays fast (budget: p99 ≤ 15 ms over ~25,000 facilities, bench/
    covers both tests, so no table row is read for places that do not match;
 3. only (id, latitude, longitude) come back; exact haversine distances are computed in
    Python, sorted, and only the requested page of facilities is loaded (one more query).
+
+"Can see me soon" (the availability app's rules, waypoint/availability/rules.py) joins each
+place's one availability row by its relation inside the same candidate query: the filter
+keeps places whose fresh update says they take new clients today or within a week, the sort
+puts those first (soonest, then nearest). The page's facilities come with their availability
+row (select_related), so the availability line costs no query per result.
 """
 
 from __future__ import annotations
@@ -16,8 +22,12 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils import timezone
 
+from waypoint.availability import rules as availability_rules
 from waypoint.core.places import EARTH_RADIUS_MILES, bounding_box
 
 from . import codes as code_data
@@ -27,6 +37,7 @@ MIN_RADIUS, MAX_RADIUS, DEFAULT_RADIUS = 1, 500, 25
 # When nothing matches, the search tries these radii (miles) in turn and says so.
 WIDEN_STEPS = (50, 100, 250, 500)
 MAX_PAGE_SIZE = 100
+SORTS = ("distance", "soon")
 
 
 class UnknownService(ValueError):
@@ -73,7 +84,7 @@ class SearchPage:
 
     @property
     def num_pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
+        return Paginator(range(self.count), self.page_size).num_pages
 
     @property
     def has_next(self) -> bool:
@@ -84,16 +95,39 @@ class SearchPage:
         return self.page > 1
 
 
-def _candidates(latitude: float, longitude: float, radius: float, codes: Sequence[str]) -> list[tuple[float, int]]:
-    """(haversine `a`, id) of every facility within `radius`, nearest first."""
+def _candidates(
+    latitude: float,
+    longitude: float,
+    radius: float,
+    codes: Sequence[str],
+    *,
+    soon: bool = False,
+    sort: str = "distance",
+) -> list[tuple[float, int]]:
+    """(haversine `a`, id) of every facility within `radius`, nearest first (with
+    sort="soon": soonest first, then nearest)."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius)
     queryset = Facility.objects.filter(latitude__gte=min_lat, latitude__lte=max_lat)
     if max_lon - min_lon < 360:
         queryset = queryset.filter(longitude__gte=min_lon, longitude__lte=max_lon)
     for code in codes:
         queryset = queryset.filter(codes__contains=f" {code} ")
+    fresh = Q(availability__updated_at__gte=availability_rules.fresh_since(timezone.now()))
+    if soon:
+        queryset = queryset.filter(fresh, availability__soon_days__lte=availability_rules.SOON_MAX_DAYS)
+    columns = ["id", "latitude", "longitude"]
+    if sort == "soon":
+        # Days until a first visit from a fresh update; every other place sorts after.
+        queryset = queryset.annotate(
+            soon_rank=Case(
+                When(fresh & Q(availability__soon_days__isnull=False), then=F("availability__soon_days")),
+                default=Value(availability_rules.NOT_SOON),
+                output_field=IntegerField(),
+            )
+        )
+        columns.append("soon_rank")
     # order_by(): the model's default ordering by name would cost a sort of every row.
-    sql, params = queryset.order_by().values_list("id", "latitude", "longitude").query.sql_with_params()
+    sql, params = queryset.order_by().values_list(*columns).query.sql_with_params()
     # A plain cursor: the ORM's row iterator costs about a third more on thousands of rows.
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -103,6 +137,16 @@ def _candidates(latitude: float, longitude: float, radius: float, codes: Sequenc
     phi1, cos1 = math.radians(latitude), math.cos(math.radians(latitude))
     sin, cos, radians = math.sin, math.cos, math.radians
     limit = math.sin(min(math.pi / 2, radius / (2 * EARTH_RADIUS_MILES))) ** 2
+    if sort == "soon":
+        # (rank, a, id) sorted, then the rank dropped: the same (a, id) pairs as below.
+        ranked = []
+        for pk, lat, lon, rank in rows:
+            phi2 = radians(lat)
+            a = sin((phi2 - phi1) / 2) ** 2 + cos1 * cos(phi2) * sin(radians(lon - longitude) / 2) ** 2
+            if a <= limit:
+                ranked.append((rank, a, pk))
+        ranked.sort()
+        return [(a, pk) for _rank, a, pk in ranked]
     found = []
     for pk, lat, lon in rows:
         phi2 = radians(lat)
@@ -126,30 +170,40 @@ def facility_search(
     page: int = 1,
     page_size: int = 20,
     widen: bool = False,
+    soon: bool = False,
+    sort: str = "distance",
 ) -> SearchPage:
     """Facilities within `radius_miles` offering ALL `codes` (canonical), nearest first.
 
-    With `widen`, an empty result is retried at each larger radius in WIDEN_STEPS; the
-    returned page says which radius answered. Two queries for a page of results.
+    With `soon`, only places that can see a new client soon (a fresh availability update:
+    today, or a waitlist of at most a week); with sort="soon", those places first, soonest
+    then nearest. With `widen`, an empty result is retried at each larger radius in
+    WIDEN_STEPS; the returned page says which radius answered. Two queries for a page of
+    results, whatever the options.
     """
     if not MIN_RADIUS <= radius_miles <= MAX_RADIUS:
         raise ValueError(f"radius must be {MIN_RADIUS}..{MAX_RADIUS} miles")
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {SORTS}")
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
     radius = radius_miles
-    found = _candidates(latitude, longitude, radius, codes)
+    found = _candidates(latitude, longitude, radius, codes, soon=soon, sort=sort)
     if not found and widen:
         for step in WIDEN_STEPS:
             if step <= radius_miles:
                 continue
             radius = step
-            found = _candidates(latitude, longitude, radius, codes)
+            found = _candidates(latitude, longitude, radius, codes, soon=soon, sort=sort)
             if found:
                 break
         else:
             radius = radius_miles
-    window = found[(page - 1) * page_size : page * page_size]
-    facilities = Facility.objects.in_bulk([pk for _a, pk in window]) if window else {}
+    # A page past the end is empty (not an error): the page says so and links back.
+    paginator = Paginator(found, page_size)
+    window = list(paginator.page(page)) if page <= paginator.num_pages else []
+    # With each place's availability row (one join, same query), for the availability line.
+    facilities = Facility.objects.select_related("availability").in_bulk([pk for _a, pk in window]) if window else {}
     return SearchPage(
         latitude=latitude,
         longitude=longitude,

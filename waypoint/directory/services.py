@@ -1,28 +1,28 @@
-"""Writes: loading the code table, importing directory files (with merging), listing reports."""
+"""Writes: loading the code table, importing directory files (with merging), admin import jobs.
+
+Listing reports are written by reports.py."""
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from dataclasses import dataclass, field
+import secrets
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from . import codes as code_data
-from .importers import ImportRejected, ReadReport, Record, read_file
-from .matching import NEAR_MILES, name_words, names_similar, normalise_street
-from .models import Facility, FacilitySource, ListingReport, ServiceCategory, ServiceCode
+from .importers import ImportRejected, ReadReport, default_source, read_file
+from .models import Facility, ImportJob, ServiceCategory, ServiceCode
+from .reading import max_bytes
+from .store import ImportShrinks, execute_many, source_replace
 
 logger = logging.getLogger(__name__)
-_FILLABLE = ("name2", "street2", "phone", "intake_phone", "hotline", "website", "facility_type")
-# ~0.7 mile grid cells: a record is compared with places in its own and the 8 cells around it.
-_CELL = 0.01
 
 
 def code_table_load() -> int:
@@ -55,336 +55,222 @@ def code_table_load() -> int:
 class ImportResult:
     path: str
     format: str
+    source: str = ""
     read: int = 0
     created: int = 0
     updated: int = 0
     merged: int = 0
     rejected: int = 0
+    # Records this source listed before and this file no longer does, and the places
+    # that went with them (a place goes when none of its sources lists it any more).
+    removed: int = 0
+    facilities_removed: int = 0
     merge_rules: dict[str, int] = field(default_factory=dict)
     unknown_fields: dict[str, int] = field(default_factory=dict)
     unknown_codes: dict[str, int] = field(default_factory=dict)
     rejected_rows: list[tuple[int, str]] = field(default_factory=list)
 
-
-@dataclass
-class _Place:
-    """A facility (stored or about to be) as the matcher sees it."""
-
-    words: tuple[str, ...]
-    all_words: tuple[str, ...]
-    street: str
-    zip_code: str
-    latitude: float
-    longitude: float
-    facility_id: int | None = None
-    new: Facility | None = None
-    label: str = ""
-    # Set when a record of the file being imported already landed here: two different
-    # records of one file are two places (SAMHSA lists each program once per file).
-    claimed: bool = False
-    word_set: frozenset[str] = frozenset()
-    all_word_set: frozenset[str] = frozenset()
+    def summary(self) -> str:
+        return (
+            f"read {self.read}, created {self.created}, updated {self.updated}, merged {self.merged}, "
+            f"rejected {self.rejected}, removed {self.removed}"
+        )
 
 
-def _cell(latitude: float, longitude: float) -> tuple[int, int]:
-    return int(latitude // _CELL), int(longitude // _CELL)
+def facilities_import(
+    *,
+    path: Path,
+    fmt: str | None = None,
+    source: str = "",
+    file_name: str = "",
+    allow_shrink: bool = False,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Reads one file and makes it the current list of its source, in ONE transaction.
 
-
-class _Index:
-    def __init__(self) -> None:
-        self.by_zip: dict[str, list[_Place]] = defaultdict(list)
-        self.by_cell: dict[tuple[int, int], list[_Place]] = defaultdict(list)
-
-    def add(self, place: _Place) -> None:
-        if place.zip_code:
-            self.by_zip[place.zip_code].append(place)
-        self.by_cell[_cell(place.latitude, place.longitude)].append(place)
-
-    def match(self, record: _Place) -> tuple[_Place, str] | None:
-        from waypoint.core.places import distance_miles
-
-        for other in self.by_zip.get(record.zip_code, ()) if record.zip_code else ():
-            if other.claimed:
-                continue
-            if record.street and record.street == other.street:
-                if record.words == other.words:
-                    return other, FacilitySource.Rule.NAME_STREET_ZIP
-                if _similar(record, other):
-                    return other, FacilitySource.Rule.STREET_SIMILAR_NAME
-        row, col = _cell(record.latitude, record.longitude)
-        for dr in (-1, 0, 1):
-            for dc in (-1, 0, 1):
-                for other in self.by_cell.get((row + dr, col + dc), ()):
-                    if (
-                        not other.claimed
-                        and _similar(record, other)
-                        and (
-                            distance_miles(record.latitude, record.longitude, other.latitude, other.longitude)
-                            <= NEAR_MILES
-                        )
-                    ):
-                        return other, FacilitySource.Rule.NAME_NEARBY
-        return None
-
-
-def _similar(a: _Place, b: _Place) -> bool:
-    return names_similar(a.word_set, b.word_set) or names_similar(a.all_word_set, b.all_word_set)
-
-
-def _place_of(name: str, name2: str, street: str, zip_code: str, latitude: float, longitude: float) -> _Place:
-    words = name_words(name)
-    return _Place(
-        words=words,
-        all_words=words + name_words(name2),
-        street=normalise_street(street),
-        zip_code=zip_code,
-        latitude=latitude,
-        longitude=longitude,
-        label=f"{name} {name2}, {street} {zip_code}".strip(),
-        word_set=frozenset(words),
-        all_word_set=frozenset(words + name_words(name2)),
-    )
-
-
-def _new_facility(record: Record, now: datetime) -> Facility:
-    return Facility(
-        name=record.name,
-        name2=record.name2,
-        street1=record.street1,
-        street2=record.street2,
-        city=record.city,
-        state=record.state,
-        zip_code=record.zip_code,
-        phone=record.phone,
-        intake_phone=record.intake_phone,
-        hotline=record.hotline,
-        website=record.website,
-        latitude=record.latitude,
-        longitude=record.longitude,
-        approximate_location=record.approximate_location,
-        facility_type=record.facility_type,
-        imported_at=now,
-        verified_at=now if record.source == "api_json" else None,
-    )
-
-
-def facilities_import(*, path: Path, fmt: str | None = None, now: datetime | None = None) -> ImportResult:
-    """Reads one file and merges it into the directory in ONE transaction.
+    The source is the file's format for the national lists, the format and file name for
+    a locator export, or `source`. Records the source listed before and this file does
+    not are removed; when that is more than IMPORT_MAX_SHRINK_PERCENT of them (or the
+    file lists nothing), ImportShrinks/ImportRejected is raised unless `allow_shrink`.
+    Then the places are rebuilt from every stored record (merge.py): the result does not
+    depend on the order files were imported in.
 
     Raises ImportRejected (file, line, field) when the file is broken; then nothing changed.
-    Re-importing the same file finds every record again by its source id ("same-record").
-    Cost: one query to load the match index, then bulk writes (≈1–3 s per 10,000 rows).
+    Cost: reads every stored record once and clusters them (≈2–4 s for the national set).
     """
-    now = now or timezone.now()
     report = read_file(path, fmt)
-    with transaction.atomic():
-        result = _merge(report, now)
-    logger.info(
-        "directory import %s: %s read, %s created, %s merged", path.name, result.read, result.created, result.merged
+    # An upload is stored under a random name: the operator's file name names the source.
+    named = Path(file_name) if file_name else path
+    return records_import(
+        report=report,
+        source=source or default_source(report.format, named),
+        file_name=named.name,
+        allow_shrink=allow_shrink,
+        now=now,
     )
-    return result
 
 
-def records_import(*, report: ReadReport, now: datetime | None = None) -> ImportResult:
-    """Merges already-read records (used by refresh_facilities)."""
+def records_import(
+    *,
+    report: ReadReport,
+    source: str = "",
+    file_name: str = "",
+    allow_shrink: bool = False,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Stores already-read records as `source` (default: the format) and rebuilds the
+    directory (used by refresh_facilities and facilities_import)."""
+    source = (source or report.format)[:100]
     with transaction.atomic():
-        return _merge(report, now or timezone.now())
-
-
-def _merge(report: ReadReport, now: datetime) -> ImportResult:
-    # Real data replaces the generated demo set, so the two never mix in results.
-    Facility.objects.filter(is_demo=True).delete()
+        stored = source_replace(
+            report=report, source=source, file_name=file_name, allow_shrink=allow_shrink, now=now or timezone.now()
+        )
     result = ImportResult(
         path=report.path,
         format=report.format,
+        source=source,
         read=report.read,
+        created=stored.created,
+        updated=stored.updated,
+        merged=stored.merged,
         rejected=len(report.rejected_rows),
+        removed=stored.removed,
+        facilities_removed=stored.facilities_removed,
+        merge_rules=stored.merge_rules,
         unknown_fields=dict(report.unknown_fields),
         unknown_codes=dict(report.unknown_codes.most_common(50)),
         rejected_rows=report.rejected_rows[:50],
     )
-    rules: dict[str, int] = defaultdict(int)
-    index = _Index()
-    by_id: dict[int, _Place] = {}
-    for row in Facility.objects.values_list("id", "name", "name2", "street1", "zip_code", "latitude", "longitude"):
-        place = _place_of(*row[1:])
-        place.facility_id = row[0]
-        by_id[row[0]] = place
-        index.add(place)
-    known_sources = {
-        record_id: (pk, facility_id)
-        for pk, record_id, facility_id in FacilitySource.objects.filter(source=report.format).values_list(
-            "id", "source_record_id", "facility_id"
-        )
-    }
-    # record id → (place, codes, rule, matched label); several rows of one file may be one record.
-    pending: dict[str, tuple[_Place, set[str], str, str]] = {}
-    fills: dict[int, dict[str, object]] = defaultdict(dict)
-    for record in report.records:
-        if record.record_id in pending:
-            pending[record.record_id][1].update(record.codes)
-            rules["same-record-in-file"] += 1
-            result.merged += 1
-            continue
-        if record.record_id in known_sources:
-            place = by_id[known_sources[record.record_id][1]]
-            rule, label = FacilitySource.Rule.SAME_RECORD.value, ""
-            result.updated += 1
-        else:
-            candidate = _place_of(
-                record.name, record.name2, record.street1, record.zip_code, record.latitude, record.longitude
-            )
-            found = index.match(candidate)
-            if found:
-                place, rule = found[0], str(found[1])
-                label = place.label
-                result.merged += 1
-            else:
-                candidate.new = _new_facility(record, now)
-                index.add(candidate)
-                place, rule, label = candidate, FacilitySource.Rule.NEW.value, ""
-                result.created += 1
-        rules[rule] += 1
-        place.claimed = True
-        pending[record.record_id] = (place, set(record.codes), rule, label[:300])
-        if place.facility_id is not None:
-            _fill_blanks(fills[place.facility_id], record)
-        elif place.new is not None:
-            for name in _FILLABLE:
-                if not getattr(place.new, name) and getattr(record, name):
-                    setattr(place.new, name, getattr(record, name))
-    result.merge_rules = dict(rules)
-    _write(report.format, pending, known_sources, fills, now)
+    logger.info("directory import %s (%s): %s", Path(report.path).name, source, result.summary())
     return result
 
 
-def _fill_blanks(fill: dict[str, object], record: Record) -> None:
-    for name in _FILLABLE:
-        value = getattr(record, name)
-        if value and name not in fill:
-            fill[name] = value
-    if not record.approximate_location:
-        fill.setdefault("_exact", (record.latitude, record.longitude))
-
-
-def _write(
-    source: str,
-    pending: dict[str, tuple[_Place, set[str], str, str]],
-    known_sources: dict[str, tuple[int, int]],
-    fills: dict[int, dict[str, object]],
-    now: datetime,
-) -> None:
-    new_places = [place for place, *_rest in pending.values() if place.new is not None and place.facility_id is None]
-    unique_new = list({id(place): place for place in new_places}.values())
-    Facility.objects.bulk_create([place.new for place in unique_new if place.new], batch_size=500)
-    for place in unique_new:
-        if place.new is None or place.new.pk is None:
-            raise RuntimeError("bulk_create returned no primary key (the database must support RETURNING)")
-        place.facility_id = place.new.pk
-    # Fill fields that the stored facility lacks (a phone from the locator, say).
-    touched_existing = [facility_id for facility_id in fills if fills[facility_id]]
-    to_update = []
-    for facility in Facility.objects.filter(id__in=touched_existing).only(
-        "id", *_FILLABLE, "approximate_location", "latitude", "longitude"
-    ):
-        changed = False
-        for name, value in fills[facility.pk].items():
-            if name == "_exact":
-                if facility.approximate_location:
-                    facility.latitude, facility.longitude = value  # type: ignore[misc]
-                    facility.approximate_location = False
-                    changed = True
-                continue
-            if not getattr(facility, name):
-                setattr(facility, name, value)
-                changed = True
-        if changed:
-            to_update.append(facility)
-    columns = [*_FILLABLE, "latitude", "longitude", "approximate_location"]
-    _execute_many(Facility, columns, [[getattr(f, c) for c in columns] + [f.pk] for f in to_update])
-    new_sources, updated_sources = [], []
-    for record_id, (place, record_codes, rule, label) in pending.items():
-        codes_text = " ".join(sorted(record_codes))
-        if record_id in known_sources:
-            updated_sources.append(FacilitySource(pk=known_sources[record_id][0], codes=codes_text, imported_at=now))
-        elif place.facility_id is not None:
-            new_sources.append(
-                FacilitySource(
-                    facility_id=place.facility_id,
-                    source=source,
-                    source_record_id=record_id,
-                    match_rule=rule,
-                    matched_to=label,
-                    codes=codes_text,
-                    imported_at=now,
-                )
-            )
-    FacilitySource.objects.bulk_create(new_sources, batch_size=500)
-    _execute_many(FacilitySource, ["codes", "imported_at"], [[s.codes, s.imported_at, s.pk] for s in updated_sources])
-    facility_codes_refresh(facility_ids={place.facility_id for place, *_r in pending.values() if place.facility_id})
-
-
-def facility_codes_refresh(*, facility_ids: set[int]) -> None:
-    """A facility's codes are the union of its sources' codes (see models.Facility.codes)."""
-    union: dict[int, set[str]] = defaultdict(set)
-    ids = list(facility_ids)
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        for facility_id, codes_text in FacilitySource.objects.filter(facility_id__in=chunk).values_list(
-            "facility_id", "codes"
-        ):
-            union[facility_id].update(codes_text.split())
-    _execute_many(Facility, ["codes"], [[_codes_text(union[facility_id]), facility_id] for facility_id in ids])
-
-
-def _execute_many(model: type[models.Model], columns: list[str], rows: list[list[Any]]) -> None:
-    """UPDATE ... WHERE id = %s for many rows in one executemany: Django's bulk_update
-    builds a CASE per field and row, which took ~50 s for 10,000 rows here."""
-    if not rows:
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    fields: list[models.Field[Any, Any]] = []
-    for name in columns:
-        field = meta.get_field(name)
-        if not isinstance(field, models.Field):
-            raise TypeError(f"{name} is not a concrete field")
-        fields.append(field)
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column if meta.pk else 'id'))} = %s"  # noqa: S608 (names from _meta)
-    )
-    prepared = [
-        [field.get_db_prep_save(value, connection) for field, value in zip(fields, row, strict=False)] + [row[-1]]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+def facility_codes_set(*, codes: dict[int, set[str]]) -> None:
+    """Sets the search codes of the given places (the demo set, which has no sources to
+    rebuild from)."""
+    execute_many(Facility, ["codes"], [[_codes_text(value), pk] for pk, value in codes.items()])
 
 
 def _codes_text(codes: set[str]) -> str:
     return f" {' '.join(sorted(codes))} " if codes else ""
 
 
-def listing_report_create(*, facility: Facility, problem: str, details: str = "") -> ListingReport:
-    """Stores a "something wrong with this listing?" report; e-mails the operator after commit."""
-    report = ListingReport(facility=facility, problem=problem, details=details.strip())
-    report.full_clean()
-    with transaction.atomic():
-        report.save()
-        if settings.OPERATOR_EMAIL:
-            transaction.on_commit(lambda: _mail_operator(report))
-    return report
+# --- Admin uploads: imported by the task queue --------------------------------------------
+
+UPLOAD_SUFFIXES = (".csv", ".json", ".xlsx")
 
 
-def _mail_operator(report: ListingReport) -> None:
-    send_mail(
-        subject=f"Waypoint: listing report for facility {report.facility_id}",
-        message=f"{report.get_problem_display()}\n\n{report.details}\n\nFacility: {report.facility}",
-        from_email=None,
-        recipient_list=[settings.OPERATOR_EMAIL],
-        fail_silently=True,
+def _imports_dir() -> Path:
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def import_job_create(*, user: Any, name: str, chunks: Iterable[bytes], fmt: str = "", source: str = "") -> ImportJob:
+    """Saves an uploaded file under VAR_DIR/imports (owner-only) and queues its import.
+
+    Refuses (ImportRejected) a file type we cannot read or a file over IMPORT_MAX_MB,
+    counted while it is written, so an upload never fills the disk either.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise ImportRejected(name, f"choose a {', '.join(UPLOAD_SUFFIXES)} file")
+    target = _imports_dir() / f"{secrets.token_hex(16)}{suffix}"
+    written = 0
+    with target.open("xb") as handle:
+        target.chmod(0o600)
+        for chunk in chunks:
+            written += len(chunk)
+            if written > max_bytes():
+                handle.close()
+                target.unlink(missing_ok=True)
+                raise ImportRejected(name, f"the file is larger than {settings.IMPORT_MAX_MB} MB (IMPORT_MAX_MB)")
+            handle.write(chunk)
+    job = ImportJob(
+        created_by=user, file_name=Path(name).name[:200], stored_path=str(target), format=fmt, source=source
     )
+    job.full_clean()
+    with transaction.atomic():
+        job.save()
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
 
 
-__all__ = ["ImportRejected", "ImportResult", "code_table_load", "facilities_import", "listing_report_create"]
+def _enqueue(job_id: int) -> None:
+    from .tasks import import_job_task
+
+    import_job_task(job_id)
+
+
+def import_job_run(*, job_id: int, now: datetime | None = None) -> ImportJob:
+    """Runs one queued import (called by the task). Nothing changes unless the import
+    succeeds; a file that would remove too much waits for the operator's confirmation."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != ImportJob.Status.QUEUED:
+            return job  # already run (a retried task), or cancelled
+        job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    try:
+        result = facilities_import(
+            path=Path(job.stored_path),
+            fmt=job.format or None,
+            source=job.source,
+            file_name=job.file_name,
+            allow_shrink=job.allow_shrink,
+            now=now,
+        )
+    except ImportShrinks as exc:
+        job.status, job.message = ImportJob.Status.CONFIRM, exc.message
+        job.result = {"removed": exc.removed, "previous": exc.previous, "source": exc.source}
+    except ImportRejected as exc:
+        where = (f"line {exc.line}" if exc.line is not None else "") + (f", field {exc.field!r}" if exc.field else "")
+        job.status, job.message = ImportJob.Status.REJECTED, f"{where.strip(', ')}: {exc.message}".strip(": ")
+    except Exception:
+        logger.exception("directory import job %s failed", job.pk)
+        job.status, job.message = ImportJob.Status.FAILED, "The import failed; the server log has the details."
+    else:
+        job.status, job.message = ImportJob.Status.DONE, result.summary()
+        job.result = {key: value for key, value in asdict(result).items() if key not in {"path", "rejected_rows"}}
+        job.result["rejected_rows"] = [list(row) for row in result.rejected_rows[:20]]
+    job.finished_at = timezone.now()
+    if job.is_finished:
+        Path(job.stored_path).unlink(missing_ok=True)
+        job.stored_path = ""
+    job.save(update_fields=["status", "message", "result", "finished_at", "stored_path"])
+    return job
+
+
+def import_job_confirm(*, job: ImportJob) -> ImportJob:
+    """The operator confirmed a file that removes more than the usual share: run it again,
+    allowed to shrink its source."""
+    if job.status != ImportJob.Status.CONFIRM:
+        raise ValueError("only a job waiting for confirmation can be confirmed")
+    job.allow_shrink, job.status, job.message = True, ImportJob.Status.QUEUED, ""
+    with transaction.atomic():
+        job.save(update_fields=["allow_shrink", "status", "message"])
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def import_job_cancel(*, job: ImportJob) -> ImportJob:
+    if job.status != ImportJob.Status.CONFIRM:
+        raise ValueError("only a job waiting for confirmation can be cancelled")
+    Path(job.stored_path).unlink(missing_ok=True)
+    job.status, job.stored_path, job.finished_at = ImportJob.Status.CANCELLED, "", timezone.now()
+    job.save(update_fields=["status", "stored_path", "finished_at"])
+    return job
+
+
+__all__ = [
+    "ImportRejected",
+    "ImportResult",
+    "ImportShrinks",
+    "code_table_load",
+    "facilities_import",
+    "import_job_cancel",
+    "import_job_confirm",
+    "import_job_create",
+    "import_job_run",
+    "records_import",
+]

@@ -1,7 +1,11 @@
-"""Pages: /<lang>/treatment/ (search) and /<lang>/treatment/<id>/ (one facility).
+"""Pages: /<lang>/treatment/ (the search form), /<lang>/treatment/results/<id>/ (a search's
+results) and /<lang>/treatment/<id>/ (one facility).
 
-Both work with JavaScript off. The place a person types (or their browser location) is
-used for this one request only: never stored, never logged.
+All work with JavaScript off. Nothing a person searched for goes in a URL: the form posts,
+the search is kept server-side for an hour behind a random id (waypoint.core.stash), and
+the browser is redirected to that id's address, so history, bookmarks and logs hold only
+the id. The place typed (or the browser location) is never stored beyond that hour, nor
+logged. Every search page is sent with Cache-Control: no-store.
 """
 
 from __future__ import annotations
@@ -12,22 +16,27 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waypoint.core.places import PlaceError, resolve_place
+from waypoint.core.stash import stash_get, stash_redirect
 
 from . import codes as code_data
 from .filters import FILTER_GROUPS, HIGHLIGHT_CODES
 from .forms import ListingReportForm, SearchForm
 from .models import Facility
+from .reports import ListingReportRefused, client_address, listing_report_submit
 from .selectors import DEFAULT_RADIUS, Hit, SearchPage, facility_search, facility_service_groups
-from .services import listing_report_create
 
 PAGE_SIZE = 20
+MAX_PAGE = 1000
+STASH_KIND = "treatment-search"
 
 
 def tel_href(number: str) -> str:
@@ -73,8 +82,8 @@ def _row(hit: Hit, language: str) -> ResultRow:
 
 def _filter_groups(selected: list[str], language: str) -> list[dict[str, Any]]:
     shown = {code for group in FILTER_GROUPS for code in group.codes}
-    # Codes that arrive in a link (e.g. CO from the self-check) but have no box of their own
-    # get a box in an extra fieldset, so they stay chosen when the form is sent again.
+    # Codes that arrive from another page (e.g. CO from the decision aid) but have no box
+    # of their own get a box in an extra fieldset, so they stay chosen when the form is sent again.
     extra = [code for code in selected if code not in shown]
     other = (
         [
@@ -102,73 +111,130 @@ def _filter_groups(selected: list[str], language: str) -> list[dict[str, Any]]:
     ]
 
 
-def _with_near(request: HttpRequest, near: str) -> str:
-    query = request.GET.copy()
-    query["near"] = near
-    query.pop("page", None)
-    return query.urlencode()
+def _page_number(raw: str | None) -> int:
+    """?page=N on a results address (the only thing a results URL says besides its id)."""
+    try:
+        return min(max(int(raw or 1), 1), MAX_PAGE)
+    except ValueError:
+        return 1
 
 
-def _page_url(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return f"?{query.urlencode()}"
-
-
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def _render(
+    request: HttpRequest,
+    form: SearchForm,
+    *,
+    selected: list[str],
+    result: SearchPage | None = None,
+    place_label: str = "",
+    place_choices: list[str] | None = None,
+    needs_place: bool = False,
+    expired: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     language = get_language() or "en"
-    form = SearchForm(request.GET or None)
-    result: SearchPage | None = None
-    place_label = ""
-    place_choices: list[dict[str, str]] = []
-    needs_place = False
-    selected: list[str] = []
-    if form.is_bound and form.is_valid():
-        selected = form.cleaned_data["service"]
-        near = form.cleaned_data["near"].strip()
-        if not near:
-            # e.g. the self-check links here with ?service=MU&service=BU: tick them, ask for a place.
-            needs_place = True
-        else:
-            try:
-                place = resolve_place(near)
-            except PlaceError as exc:
-                form.add_error("near", exc.message)
-                # "Springfield" → links to each Springfield we know, with the same choices.
-                place_choices = [
-                    {"label": candidate, "url": "?" + _with_near(request, candidate)}
-                    for candidate in exc.candidates[:8]
-                ]
-            else:
-                place_label = place.label
-                result = facility_search(
-                    latitude=place.latitude,
-                    longitude=place.longitude,
-                    radius_miles=form.cleaned_data["radius"] or DEFAULT_RADIUS,
-                    codes=selected,
-                    page=form.cleaned_data["page"] or 1,
-                    page_size=PAGE_SIZE,
-                    widen=True,
-                )
-    elif form.is_bound:
-        selected = [code for code in request.GET.getlist("service") if code_data.canonical_code(code)]
     rows = [_row(hit, language) for hit in result.hits] if result else []
     context = {
         "form": form,
         "groups": _filter_groups(selected, language),
+        "selected": selected,
         "result": result,
         "rows": rows,
         "place_label": place_label,
         "needs_place": needs_place,
-        "place_choices": place_choices,
+        "place_choices": place_choices or [],
+        "expired": expired,
         "any_demo": any(row.facility.is_demo for row in rows),
         # The filters fold away after a search; say which ones apply.
         "chosen_labels": [code_data.label(code, language) for code in selected] if result else [],
-        "next_url": _page_url(request, result.page + 1) if result and result.has_next else "",
-        "previous_url": _page_url(request, result.page - 1) if result and result.has_previous else "",
+        # Pages of a stashed search: only the page number joins the opaque address.
+        "next_url": f"?page={result.page + 1}" if result and result.has_next else "",
+        "previous_url": f"?page={result.page - 1}" if result and result.has_previous else "",
     }
-    return render(request, "directory/search.html", context)
+    return render(request, "directory/search.html", context, status=status)
+
+
+def _selected_from(data: QueryDict) -> list[str]:
+    """The known codes among what was sent, to tick them again beside an error."""
+    return sorted({code for value in data.getlist("service") if (code := code_data.canonical_code(value))})
+
+
+def _submit(request: HttpRequest, data: QueryDict) -> HttpResponse:
+    """Checks a search; a good one is stashed and answered with a redirect to its opaque
+    results address, anything else with the form again (no redirect, nothing in a URL)."""
+    form = SearchForm(data)
+    if not form.is_valid():
+        return _render(request, form, selected=_selected_from(data), status=400)
+    selected = form.cleaned_data["service"]
+    near = form.cleaned_data["near"].strip()
+    if near:
+        try:
+            resolve_place(near)
+        except PlaceError as exc:
+            form.add_error("near", exc.message)
+            # "Springfield" → a button for each Springfield we know, with the same choices.
+            return _render(request, form, selected=selected, place_choices=exc.candidates[:8], status=400)
+    # Without a place (the decision aid sends only services) the results address asks for one.
+    search = {
+        "near": near,
+        "radius": form.cleaned_data["radius"],
+        "service": selected,
+        "soon": form.cleaned_data["soon"],
+    }
+    return stash_redirect(
+        request, kind=STASH_KIND, data=search, to=lambda key: reverse("directory:results", args=[key])
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """The search form (GET) and its submission (POST → 303 to the results address)."""
+    if request.method == "POST":
+        return _submit(request, request.POST)
+    if any(name in request.GET for name in ("near", "service", "radius")):
+        # An old bookmark or another site's link with the search in its query string:
+        # served once, then the browser moves to the opaque address (nothing of Waypoint's
+        # own makes such links any more).
+        return _submit(request, request.GET)
+    return _render(request, SearchForm(), selected=[])
+
+
+@never_cache
+@require_GET
+def results(request: HttpRequest, key: str) -> HttpResponse:
+    """A stashed search's results (an hour, this browser only), page by page."""
+    search = stash_get(request, kind=STASH_KIND, key=key)
+    if search is None:
+        # Unknown, expired or another browser's: all the same, a fresh form.
+        return _render(request, SearchForm(), selected=[], expired=True, status=404)
+    data = {"near": search.get("near", ""), "service": search.get("service", []), "soon": bool(search.get("soon"))}
+    if search.get("radius"):
+        data["radius"] = search["radius"]
+    form = SearchForm(data)
+    if not form.is_valid():
+        return _render(request, SearchForm(), selected=[], expired=True, status=404)
+    selected = form.cleaned_data["service"]
+    if not form.cleaned_data["near"].strip():
+        # Services chosen elsewhere (the decision aid): tick them, ask for a place.
+        return _render(request, form, selected=selected, needs_place=True)
+    try:
+        place = resolve_place(form.cleaned_data["near"])
+    except PlaceError as exc:
+        form.add_error("near", exc.message)
+        return _render(request, form, selected=selected, status=400)
+    result = facility_search(
+        latitude=place.latitude,
+        longitude=place.longitude,
+        radius_miles=form.cleaned_data["radius"] or DEFAULT_RADIUS,
+        codes=selected,
+        page=_page_number(request.GET.get("page")),
+        page_size=PAGE_SIZE,
+        widen=True,
+        # "Can see me soon": only those places, soonest first.
+        soon=form.cleaned_data["soon"],
+        sort="soon" if form.cleaned_data["soon"] else "distance",
+    )
+    return _render(request, form, selected=selected, result=result, place_label=place.label)
 
 
 def _questions(facility: Facility) -> list[str]:
@@ -218,6 +284,17 @@ def report(request: HttpRequest, facility_id: int) -> HttpResponse:
     form = ListingReportForm(request.POST)
     if not form.is_valid():
         return _facility_page(request, place, form, status=400)
-    listing_report_create(facility=place, problem=form.cleaned_data["problem"], details=form.cleaned_data["details"])
+    try:
+        listing_report_submit(
+            facility=place,
+            problem=form.cleaned_data["problem"],
+            details=form.cleaned_data["details"],
+            address=client_address(request),
+        )
+    except ListingReportRefused:
+        form.add_error(None, _("We have had many reports in the last hour. Please try again later. Thank you."))
+        response = _facility_page(request, place, form, status=429)
+        response["Retry-After"] = "3600"
+        return response
     messages.success(request, _("Thank you. We will check this listing."))
     return redirect("directory:facility", facility_id=place.pk)

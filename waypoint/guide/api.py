@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from waypoint.core.access import Policy, api_access
+from waypoint.core.apierrors import ERROR_RESPONSES
 from waypoint.guide import selectors
 from waypoint.guide.rendering import article_url
 
@@ -27,12 +29,15 @@ class ArticleOut(Schema):
     url: str
 
 
-class ArticleList(Schema):
+class ArticleSearchOut(Schema):
     count: int
     results: list[ArticleOut]
 
 
-@router.get("", response=ArticleList, summary="Search the guide articles (best match first)")
+@router.get(
+    "", response={200: ArticleSearchOut, **ERROR_RESPONSES}, summary="Search the guide articles (best match first)"
+)
+@api_access(Policy.PUBLIC)
 def articles(request: HttpRequest, filters: Query[ArticleFilters]) -> dict[str, object]:
     if filters.q.strip():
         found = selectors.article_search(query=filters.q, language=filters.lang, limit=filters.limit)

@@ -15,8 +15,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import QuerySet
 
+from waypoint.core.text import fold
+from waypoint.core.text import fold_words as words
 from waypoint.guide.models import TOPIC_CHOICES, Article
-from waypoint.guide.text import fold, words
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.yaml"
 PG_CONFIGS = {"en": "english", "es": "spanish"}

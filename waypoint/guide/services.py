@@ -11,10 +11,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from waypoint.core.text import fold
 from waypoint.guide.models import Article
 from waypoint.guide.rendering import render_markdown
 from waypoint.guide.schema import LANGUAGES, ArticleFile, ContentError, FieldError, parse_article_file
-from waypoint.guide.text import fold
 
 BUILTIN_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Bump when rendering changes, so that unchanged files are rendered again.

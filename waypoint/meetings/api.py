@@ -13,6 +13,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from waypoint.core.access import Policy, api_access
+from waypoint.core.apierrors import ERROR_RESPONSES, api_error
 from waypoint.meetings import selectors, timelogic
 from waypoint.meetings.models import Meeting
 
@@ -47,7 +49,7 @@ class MeetingOut(Schema):
     demo_label: str | None = None
 
 
-class SearchOut(Schema):
+class MeetingSearchOut(Schema):
     count: int
     page: int
     page_size: int
@@ -56,27 +58,20 @@ class SearchOut(Schema):
     results: list[MeetingOut]
 
 
-class ErrorItem(Schema):
-    loc: list[str]
-    msg: str
-    type: str
-
-
-class ErrorOut(Schema):
-    detail: list[ErrorItem]
-
-
-class SearchQuery(Schema):
-    near: str | None = Field(None, description="ZIP code, 'City, ST' or 'lat,lon'")
-    radius: float | None = Field(None, description="miles (1–100, default 10)")
-    day: int | None = Field(None, description="0 = Sunday … 6 = Saturday, in each meeting's own zone")
-    starting_within: int | None = Field(None, description="minutes from now (1–1440)")
+class MeetingSearchQuery(Schema):
+    # Bounds are in the schema (and so in the OpenAPI document), not only in the parser.
+    near: str | None = Field(None, min_length=1, max_length=100, description="ZIP code, 'City, ST' or 'lat,lon'")
+    radius: float | None = Field(None, ge=1, le=100, description="miles (1–100, default 10)")
+    day: int | None = Field(None, ge=0, le=6, description="0 = Sunday … 6 = Saturday, in each meeting's own zone")
+    starting_within: int | None = Field(None, ge=1, le=1440, description="minutes from now (1–1440)")
     today: bool | None = Field(None, description="meets today, in its own time zone")
     online: bool | None = Field(None, description="online or phone meetings only (place is not a filter)")
-    type: list[str] = Field(default_factory=list, description="Meeting Guide type codes; all must match")
-    fellowship: str | None = Field(None, description="NA, AA, SMART, HA, NARANON, ALANON, CA, CMA, OTHER")
-    page: int | None = None
-    page_size: int | None = Field(None, description="1–100, default 20")
+    type: list[str] = Field(default_factory=list, max_length=30, description="Meeting Guide type codes; all must match")
+    fellowship: str | None = Field(
+        None, max_length=20, description="NA, AA, SMART, HA, NARANON, ALANON, CA, CMA, OTHER"
+    )
+    page: int | None = Field(None, ge=1, le=1000, description="1–1000, default 1")
+    page_size: int | None = Field(None, ge=1, le=100, description="1–100, default 20")
 
 
 def meeting_out(meeting: Meeting, *, distance: float | None = None, next_start: Any = None) -> dict[str, Any]:
@@ -108,8 +103,9 @@ def meeting_out(meeting: Meeting, *, distance: float | None = None, next_start: 
     }
 
 
-@router.get("", response={200: SearchOut, 422: ErrorOut}, summary="Find support meetings")
-def meetings_search(request: HttpRequest, filters: Query[SearchQuery]) -> object:
+@router.get("", response={200: MeetingSearchOut, **ERROR_RESPONSES}, summary="Find support meetings")
+@api_access(Policy.PUBLIC)
+def meetings_search(request: HttpRequest, filters: Query[MeetingSearchQuery]) -> object:
     """Meetings near a place or online, starting soon, today or on a day (each meeting's
     own time zone), filtered by type codes and fellowship."""
     # The raw parameters go through the same parser as the page, so messages match.
@@ -119,9 +115,8 @@ def meetings_search(request: HttpRequest, filters: Query[SearchQuery]) -> object
         # Without a place or online=true a search would walk every meeting held.
         errors["near"] = "Give near=<ZIP | City, ST | lat,lon>, or online=true."
     if errors:
-        return Status(
-            422, {"detail": [{"loc": ["query", k], "msg": str(v), "type": "invalid"} for k, v in errors.items()]}
-        )
+        items = [{"loc": ["query", k], "msg": str(v), "type": "invalid"} for k, v in errors.items()]
+        return Status(422, {"detail": items})
     result = selectors.search(query, now=timezone.now())
     return {
         "count": result.count,
@@ -133,12 +128,11 @@ def meetings_search(request: HttpRequest, filters: Query[SearchQuery]) -> object
     }
 
 
-@router.get("/{meeting_id}", response={200: MeetingOut, 404: ErrorOut}, summary="One support meeting")
+@router.get("/{meeting_id}", response={200: MeetingOut, **ERROR_RESPONSES}, summary="One support meeting")
+@api_access(Policy.PUBLIC)
 def meeting_detail(request: HttpRequest, meeting_id: int) -> object:
     meeting = selectors.meeting_get(meeting_id)
     if meeting is None:
-        return Status(
-            404, {"detail": [{"loc": ["path", "meeting_id"], "msg": "No such meeting.", "type": "not_found"}]}
-        )
+        return api_error(404, loc=["path", "meeting_id"], msg="No such meeting.", type="not_found")
     next_start = timelogic.next_occurrence(meeting.days, meeting.start_time, meeting.timezone, timezone.now())
     return meeting_out(meeting, next_start=next_start)

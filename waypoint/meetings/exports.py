@@ -1,8 +1,11 @@
 """What Waypoint writes about meetings: iCalendar (.ics) and a Meeting Guide JSON feed.
 
 The feed follows the Meeting Guide specification (name and slug required; day 0–6 or an
-array; time HH:MM; type codes from the table). Waypoint never stores members' names, so
-no contact names can leak into it.
+array; time HH:MM; type codes from the spec's list; `approximate` "yes" when the place is
+not a street address; `updated` in UTC) and is checked against TSML UI's rules in the
+tests. Waypoint never stores members' names, so no contact names can leak into it.
+
+Calendars carry RRULE-based VTIMEZONEs (vtimezone.py), which ical.js reads correctly.
 """
 
 from __future__ import annotations
@@ -15,9 +18,17 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vRecur
 
 from waypoint.meetings import timelogic
+from waypoint.meetings.importers.common import conference_phone
+from waypoint.meetings.meeting_types import is_known
 from waypoint.meetings.models import Meeting
+from waypoint.meetings.vtimezone import vtimezone
 
 _ICAL_DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+PASSED_THROUGH = frozenset({
+    "regions", "group_notes", "website", "venmo", "square", "paypal", "feedback_url", "feedback_emails", "entity",
+    "entity_email", "entity_feedback_emails", "entity_location", "entity_logo", "entity_phone", "entity_url",
+    "entity_website_url",
+})  # fmt: skip
 DEFAULT_DURATION = timedelta(hours=1)
 
 
@@ -56,11 +67,18 @@ def calendar_for(meetings: Iterable[Meeting], *, now: datetime, url_for: Callabl
     calendar.add("prodid", "-//Waypoint//Meetings//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    events, zones = [], []
     for meeting in meetings:
         event = _event(meeting, now=now, url=url_for(meeting))
         if event is not None:
-            calendar.add_component(event)
-    calendar.add_missing_timezones()
+            events.append(event)
+            if meeting.timezone not in zones:
+                zones.append(meeting.timezone)
+    # Each zone's VTIMEZONE before the events that use it (RFC 5545 §3.6.5).
+    for zone in zones:
+        calendar.add_component(vtimezone(zone, today=now.date()))
+    for event in events:
+        calendar.add_component(event)
     return bytes(calendar.to_ical())
 
 
@@ -73,7 +91,8 @@ def feed_entry(meeting: Meeting, *, slug: str, url: str) -> dict[str, Any]:
         if meeting.end_time is not None:
             entry["end_time"] = meeting.end_time.strftime("%H:%M")
     entry["timezone"] = meeting.timezone
-    entry["types"] = list(meeting.types)
+    # Only the spec's codes: TSML UI drops others (and ONL, which is no type any more).
+    entry["types"] = [code for code in meeting.types if is_known(code)]
     entry["fellowship"] = meeting.fellowship  # not in the spec; other apps ignore it
     entry["attendance_option"] = meeting.attendance
     optional = {
@@ -84,17 +103,24 @@ def feed_entry(meeting: Meeting, *, slug: str, url: str) -> dict[str, Any]:
         "postal_code": meeting.postal_code,
         "conference_url": meeting.online_url,
         "conference_url_notes": meeting.online_notes,
-        "conference_phone": meeting.phone,
+        # Digits and + , * # only (older imports may hold a passcode with letters).
+        "conference_phone": conference_phone(meeting.phone)[0] if meeting.phone else "",
         "conference_phone_notes": meeting.phone_notes,
         "group": meeting.group,
         "region": meeting.region,
         "url": url,
     }
     entry.update({key: value for key, value in optional.items() if value})
-    if meeting.latitude is not None and meeting.longitude is not None:
+    # regions, group_notes, website, contribution handles, feedback, entity: as the
+    # source gave them (checked on import).
+    entry.update({key: value for key, value in meeting.extra.items() if key in PASSED_THROUGH and value})
+    if meeting.latitude is not None and meeting.longitude is not None and not meeting.approximate:
         entry["latitude"] = meeting.latitude
         entry["longitude"] = meeting.longitude
-    entry["approximate"] = "yes" if meeting.approximate else "no"
+    if meeting.address:
+        # The source's own value, or "yes" for a place that is not a street address
+        # (decided on import): TSML UI then shows no directions for an online meeting.
+        entry["approximate"] = "yes" if meeting.approximate else "no"
     updated = meeting.source_updated or meeting.updated_at
     entry["updated"] = updated.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     return entry

@@ -36,10 +36,6 @@ def time_label(value: time | None) -> str:
     return str(format_time(value, format="short", locale=_lang()))
 
 
-def zone_abbreviation(instant: datetime, zone: str) -> str:
-    return instant.astimezone(ZoneInfo(zone)).strftime("%Z")
-
-
 def occurrence_label(instant: datetime, zone: str) -> str:
     """ "Tuesday, Nov 24, 7:00 PM EST" in `zone`."""
     local = instant.astimezone(ZoneInfo(zone))

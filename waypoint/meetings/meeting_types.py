@@ -12,7 +12,7 @@ from django.utils import translation
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # The types a person most often looks for, in the order the finder offers them.
-COMMON_TYPES = ["BE", "O", "C", "S", "W", "M", "LGBTQ", "Y", "X", "ASL", "ONL"]
+COMMON_TYPES = ["BE", "O", "C", "S", "W", "M", "LGBTQ", "Y", "X", "ASL"]
 
 
 @cache

@@ -65,7 +65,15 @@ class Feed(models.Model):
         MEETING_GUIDE = "meeting_guide", _("Meeting Guide JSON")
         BMLT = "bmlt", _("BMLT root server")
 
+    # `name` is the operator's own label (an ad-hoc import names the feed after its file);
+    # only `display_name` is ever shown to the public ("Listed by: …").
     name = models.CharField(_("name"), max_length=200)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on meeting pages as “Listed by”. Leave empty to show no source name."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # An http(s) URL, or a file path for feeds kept on the server itself.
     url = models.CharField(_("URL or file path"), max_length=500, unique=True)
@@ -142,6 +150,9 @@ class Meeting(models.Model):
     match_key = models.CharField(max_length=600, db_index=True)
     conference_key = models.CharField(max_length=600, blank=True, db_index=True)
     source_updated = models.DateTimeField(null=True, blank=True)
+    # Optional Meeting Guide fields (regions, group_notes, website, venmo, feedback_emails,
+    # entity, …) kept as the source gave them, checked, for the feed Waypoint publishes.
+    extra = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     is_demo = models.BooleanField(default=False)
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -63,7 +64,7 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.query.page_size))
+        return Paginator(range(self.count), self.query.page_size).num_pages
 
 
 def _int(params: Mapping[str, str], key: str, low: int, high: int, errors: dict[str, str]) -> int | None:
@@ -186,8 +187,10 @@ def search(query: MeetingQuery, *, now: datetime) -> SearchResult:
         hits.sort(key=lambda h: (h.distance_miles or 0, h.next_start or far))
     else:
         hits.sort(key=lambda h: (h.next_start or far, h.distance_miles or 0))
-    start = (query.page - 1) * query.page_size
-    return SearchResult(query=query, count=len(hits), hits=hits[start : start + query.page_size])
+    paginator = Paginator(hits, query.page_size)
+    # A page past the end is empty, not the last page (get_page would clamp it).
+    shown = list(paginator.page(query.page)) if query.page <= paginator.num_pages else []
+    return SearchResult(query=query, count=len(hits), hits=shown)
 
 
 def meeting_get(meeting_id: int) -> Meeting | None:

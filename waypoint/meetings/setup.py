@@ -36,7 +36,7 @@ DEMO_MEETINGS: list[dict[str, Any]] = [
      "address": "200 Sample Ave, Charlottesville, VA 22902", "postal_code": "22902", "latitude": 38.02,
      "longitude": -78.47, "online_url": "https://meet.example.org/demo-nueva-vida"},
     {"name": "Demo: SMART Recovery Online", "slug": "demo-smart-online", "day_mask": 0b0010100,
-     "start_time": time(20), "end_time": time(21), "timezone": "America/Chicago", "types": ["O", "ONL"],
+     "start_time": time(20), "end_time": time(21), "timezone": "America/Chicago", "types": ["O"],
      "fellowship": Fellowship.SMART, "attendance": "online", "online_url": "https://meet.example.org/demo-smart"},
     {"name": "Demo: Women's Circle (Nar-Anon, for families)", "slug": "demo-womens-circle", "day_mask": 0b1000001,
      "start_time": time(10), "end_time": time(11), "timezone": "America/Los_Angeles", "types": ["W", "O"],

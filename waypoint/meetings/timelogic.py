@@ -54,14 +54,6 @@ def next_occurrence(days: list[int], start: time | None, zone: str, after: datet
     return found[0] if found else None
 
 
-def local_dates_between(zone: str, begin: datetime, end: datetime) -> list[date]:
-    """The local calendar dates the window [begin, end] touches in `zone` (±1 day margin)."""
-    tz = ZoneInfo(zone)
-    first = begin.astimezone(tz).date() - timedelta(days=1)
-    last = end.astimezone(tz).date() + timedelta(days=1)
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
 def wall_ranges(zone: str, begin: datetime, end: datetime) -> list[tuple[int, time, time]]:
     """(weekday, from, to) wall-clock ranges in `zone` that cover [begin, end], padded by an
     hour on each side so that DST shifts cannot hide a meeting: a cheap database prefilter

@@ -1,24 +1,38 @@
 """Meeting finder pages, .ics downloads and the published Meeting Guide feed (thin: the
-work is in selectors, exports and formatting)."""
+work is in selectors, exports and formatting).
+
+The finder's form posts; the search is kept server-side for an hour behind a random id
+(waypoint.core.stash) and the browser goes to /<lang>/meetings/results/<id>/, so no place
+or kind of meeting is ever in a URL, a history list or a log. The machine API
+(/api/v1/meetings) keeps its query parameters."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from icalendar.parser import Contentline, Parameters
+from icalendar.prop import vText
 
+from waypoint.core.stash import stash_get, stash_redirect
 from waypoint.meetings import exports, formatting, selectors, timelogic
 from waypoint.meetings.meeting_types import COMMON_TYPES, type_choices, type_label
 from waypoint.meetings.models import DAYS, Fellowship, Meeting, validate_timezone
 
 TZ_COOKIE = "wp_tz"
+STASH_KIND = "meeting-search"
+# Meetings per calendar file, and files offered per search (the page says so beyond that).
 SEARCH_ICS_LIMIT = 100
+ICS_MAX_PARTS = 10
 
 
 def _viewer_zone(request: HttpRequest) -> str:
@@ -51,16 +65,36 @@ def meeting_card(meeting: Meeting, *, next_start: Any = None, distance: float | 
     }
 
 
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    query, errors = selectors.parse_query(request.GET, request.GET.getlist("type"))
-    result = None
-    if request.GET and not errors and not (query.place or query.online):
-        # A list of in-person meetings anywhere helps nobody: ask where.
-        errors["near"] = _("Enter a ZIP code or a city and state, or choose online meetings.")
-    if request.GET and not errors:
-        result = selectors.search(query, now=timezone.now())
-    context = {
+# What a search is made of: the form's fields. Kept server-side (waypoint.core.stash), never in a URL.
+_SEARCH_FIELDS = ("near", "radius", "online", "when", "day", "fellowship", "starting_within", "today")
+
+
+def _search_params(data: QueryDict) -> dict[str, Any]:
+    params: dict[str, Any] = {name: (data.get(name) or "")[:200] for name in _SEARCH_FIELDS}
+    params["type"] = [code[:20] for code in data.getlist("type")[:50]]
+    return params
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return min(max(int(raw or 1), 1), 10_000)
+    except ValueError:
+        return 1
+
+
+def _render(
+    request: HttpRequest,
+    *,
+    query: selectors.MeetingQuery,
+    errors: dict[str, str],
+    when: str,
+    result: selectors.SearchResult | None = None,
+    results_key: str = "",
+    expired: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "results_key": results_key,
         "query": query,
         "errors": errors,
         "result": result,
@@ -70,20 +104,72 @@ def search(request: HttpRequest) -> HttpResponse:
         "type_options": type_choices(COMMON_TYPES),
         "fellowships": Fellowship.choices,
         "days": [(d, formatting.day_name(d)) for d in DAYS],
-        "when": request.GET.get("when", "soon" if not request.GET else ""),
+        "when": when,
         "radii": [5, 10, 25, 50, 100],
-        "query_string": request.GET.urlencode(),
+        "expired": expired,
         "any_demo": Meeting.objects.filter(is_demo=True).exists(),
+        "ics_parts": _ics_parts(result.count) if result else [],
+        "ics_limit": SEARCH_ICS_LIMIT,
+        "ics_capped": bool(result and result.count > SEARCH_ICS_LIMIT * ICS_MAX_PARTS),
     }
+    # Pages of a stashed search: only the page number joins the opaque address.
     if result and query.page < result.pages:
-        params = request.GET.copy()
-        params["page"] = str(query.page + 1)
-        context["next_page"] = params.urlencode()
+        context["next_page"] = f"?page={query.page + 1}"
     if result and query.page > 1:
-        params = request.GET.copy()
-        params["page"] = str(query.page - 1)
-        context["previous_page"] = params.urlencode()
-    return render(request, "meetings/search.html", context, status=400 if errors else 200)
+        context["previous_page"] = f"?page={query.page - 1}"
+    return render(request, "meetings/search.html", context, status=status)
+
+
+def _checked(params: Mapping[str, Any]) -> tuple[selectors.MeetingQuery, dict[str, str]]:
+    query, errors = selectors.parse_query(params, list(params.get("type") or []))
+    if not errors and not (query.place or query.online):
+        # A list of in-person meetings anywhere helps nobody: ask where.
+        errors["near"] = _("Enter a ZIP code or a city and state, or choose online meetings.")
+    return query, errors
+
+
+def _submit(request: HttpRequest, data: QueryDict) -> HttpResponse:
+    """A good search is stashed and answered with a redirect to its opaque results
+    address; a bad one gets the form again with its errors (nothing goes in a URL)."""
+    params = _search_params(data)
+    query, errors = _checked(params)
+    if errors:
+        return _render(request, query=query, errors=errors, when=params["when"], status=400)
+    return stash_redirect(request, kind=STASH_KIND, data=params, to=lambda key: reverse("meetings:results", args=[key]))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """The finder's form (GET) and its submission (POST → 303 to the results address)."""
+    if request.method == "POST":
+        return _submit(request, request.POST)
+    if any(name in request.GET for name in (*_SEARCH_FIELDS, "type")):
+        # An old bookmark or another site's link with the search in its query string:
+        # served once, then the browser moves to the opaque address.
+        return _submit(request, request.GET)
+    return _render(request, query=selectors.MeetingQuery(), errors={}, when="soon")
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    # Unknown, expired or another browser's: all the same, a fresh form.
+    return _render(request, query=selectors.MeetingQuery(), errors={}, when="soon", expired=True, status=404)
+
+
+@never_cache
+@require_GET
+def results(request: HttpRequest, key: str) -> HttpResponse:
+    """A stashed search's meetings (an hour, this browser only), page by page. Times are
+    worked out now, so "starting in the next 2 hours" stays true when the page is reloaded."""
+    params = stash_get(request, kind=STASH_KIND, key=key)
+    if params is None:
+        return _expired(request)
+    query, errors = _checked(params)
+    if errors:
+        return _render(request, query=query, errors=errors, when=params.get("when", ""), status=400)
+    query.page = _page_number(request.GET.get("page"))
+    result = selectors.search(query, now=timezone.now())
+    return _render(request, query=query, errors={}, when=params.get("when", ""), result=result, results_key=key)
 
 
 def _get_meeting(pk: int) -> Meeting:
@@ -145,16 +231,58 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return _ics_response(body, "meeting.ics")
 
 
+def _ics_parts(count: int) -> list[dict[str, int]]:
+    """The calendar files a search's results come in: SEARCH_ICS_LIMIT meetings each."""
+    parts = min(-(-count // SEARCH_ICS_LIMIT), ICS_MAX_PARTS)
+    return [
+        {"number": n, "first": (n - 1) * SEARCH_ICS_LIMIT + 1, "last": min(n * SEARCH_ICS_LIMIT, count)}
+        for n in range(1, parts + 1)
+    ]
+
+
+def _calendar_note(body: bytes, text: str) -> bytes:
+    """Adds a calendar-wide description (RFC 7986 DESCRIPTION, and X-WR-CALDESC, which
+    more apps show) right after BEGIN:VCALENDAR, escaped and folded by icalendar."""
+    lines = b"".join(
+        Contentline.from_parts(name, Parameters(), vText(text)).to_ical() + b"\r\n"
+        for name in ("DESCRIPTION", "X-WR-CALDESC")
+    )
+    head, sep, rest = body.partition(b"BEGIN:VCALENDAR\r\n")
+    return head + sep + lines + rest
+
+
+@never_cache
 @require_GET
-def search_ics(request: HttpRequest) -> HttpResponse:
-    query, errors = selectors.parse_query(request.GET, request.GET.getlist("type"))
-    if errors or not (query.place or query.online):
-        return JsonResponse({"detail": [{"loc": ["query", k], "msg": v} for k, v in errors.items()]}, status=400)
-    query.page, query.page_size = 1, SEARCH_ICS_LIMIT
-    result = selectors.search(query, now=timezone.now())
-    meetings = [hit.meeting for hit in result.hits]
-    body = exports.calendar_for(meetings, now=timezone.now(), url_for=lambda m: _absolute(request, m))
-    return _ics_response(body, "meetings.ics")
+def results_ics(request: HttpRequest, key: str) -> HttpResponse:
+    """A stashed search as .ics, SEARCH_ICS_LIMIT meetings per file (?part=2 for the next);
+    the file says which meetings of how many it holds."""
+    params = stash_get(request, kind=STASH_KIND, key=key)
+    if params is None:
+        return _expired(request)
+    query, errors = _checked(params)
+    if errors:
+        return _expired(request)
+    part = min(_page_number(request.GET.get("part")), ICS_MAX_PARTS)
+    query.page, query.page_size = part, SEARCH_ICS_LIMIT
+    now = timezone.now()
+    result = selectors.search(query, now=now)
+    first = (part - 1) * SEARCH_ICS_LIMIT + 1
+    last = first + len(result.hits) - 1
+    if result.count <= SEARCH_ICS_LIMIT:
+        note = ngettext(
+            "The one meeting from your Waypoint search.",
+            "All %(count)s meetings from your Waypoint search.",
+            result.count,
+        ) % {"count": result.count}
+    else:
+        note = _(
+            "Meetings %(first)s to %(last)s of the %(count)s from your Waypoint search. A calendar file holds "
+            "up to %(limit)s: the others are in the other files on the search page."
+        ) % {"first": first, "last": last, "count": result.count, "limit": SEARCH_ICS_LIMIT}
+    note += " " + _("Meetings with no set day and time are left out.")
+    body = exports.calendar_for([hit.meeting for hit in result.hits], now=now, url_for=lambda m: _absolute(request, m))
+    filename = "meetings.ics" if part == 1 else f"meetings-{part}.ics"
+    return _ics_response(_calendar_note(body, note), filename)
 
 
 @require_GET

@@ -12,10 +12,11 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from waypoint.core.access import NotAllowed, Policy, api_access
+from waypoint.core.apierrors import ERROR_RESPONSES
 from waypoint.core.helplines import helplines_for
 from waypoint.screening import fhir
 from waypoint.screening.engine import (
@@ -33,6 +34,116 @@ from waypoint.screening.engine import (
 router = Router(tags=["screening"])
 
 
+# --- Answers, documented in the OpenAPI document (names unique across apps) ----------------
+
+Localised = dict[str, str]  # {"en": "...", "es": "..."}
+AnswerValue = int | str
+
+
+class InstrumentSummaryOut(BaseModel):
+    id: str
+    version: str
+    audience: str
+    title: Localised
+
+
+class InstrumentOptionOut(BaseModel):
+    value: AnswerValue
+    label: Localised
+
+
+class InstrumentItemOut(BaseModel):
+    key: str
+    text: Localised
+    help: Localised | None
+    scored: bool
+    allowed_values: list[AnswerValue]
+    options: list[InstrumentOptionOut]
+    crisis_values: list[AnswerValue]
+
+
+class InstrumentExclusionWhenOut(BaseModel):
+    item: str
+    values: list[AnswerValue]
+
+
+class InstrumentExclusionOut(BaseModel):
+    when: InstrumentExclusionWhenOut
+    items: list[str]
+
+
+class InstrumentScoringOut(BaseModel):
+    method: str
+    range: list[int]
+    exclusions: list[InstrumentExclusionOut]
+
+
+class InstrumentBandOut(BaseModel):
+    key: str
+    min: int
+    max: int
+    label: Localised
+
+
+class InstrumentNoteOut(BaseModel):
+    key: str
+    min: int | None
+    max: int | None
+    text: Localised
+
+
+class InstrumentOut(BaseModel):
+    id: str
+    version: str
+    audience: str
+    title: Localised
+    intro: Localised
+    window: Localised | None
+    not_a_diagnosis: bool
+    items: list[InstrumentItemOut]
+    scoring: InstrumentScoringOut
+    bands: list[InstrumentBandOut]
+    notes: list[InstrumentNoteOut]
+    source: Localised
+    licence: Localised
+    loinc: str | None
+
+
+class CrisisLineOut(BaseModel):
+    name: str
+    number: str
+
+
+class ScoreNoteOut(BaseModel):
+    key: str
+    text: str
+
+
+class ScoreOut(BaseModel):
+    crisis: bool = Field(description="Crisis help comes first: true when an answer suggests danger.")
+    crisis_kinds: list[str]
+    crisis_help: list[CrisisLineOut]
+    instrument: str
+    version: str
+    total: int | None
+    range: list[int]
+    band: str | None
+    band_label: str | None
+    notes: list[ScoreNoteOut]
+    not_counted: list[str]
+    steps: list[str]
+    trend: str | None = Field(description="'up', 'down' or 'same' against the last earlier total")
+    not_a_diagnosis: bool
+    stored: bool = Field(description="Always false: scoring stores nothing.")
+
+
+class FhirResourceOut(BaseModel):
+    """A FHIR R4 resource (validated against FHIR's own schema in the tests)."""
+
+    model_config = ConfigDict(extra="allow")
+    resourceType: str  # FHIR's own field name
+
+
 class ScoreIn(Schema):
     answers: dict[str, Any]
     # Earlier totals of the same check (kept by the person, not by us), for a trend.
@@ -42,7 +153,7 @@ class ScoreIn(Schema):
 def _instrument_or_404(instrument_id: str) -> Instrument:
     instrument = get_instrument(instrument_id)
     if instrument is None:
-        raise HttpError(404, f"No instrument '{instrument_id}'.")
+        raise NotAllowed(f"No instrument '{instrument_id}'.")
     return instrument
 
 
@@ -92,7 +203,9 @@ def result_json(result: Result, *, language: str, previous: list[int]) -> dict[s
     helplines = helplines_for(language)
     crisis_help = []
     if result.crisis:
-        crisis_help = [{"name": line.name, "number": line.number} for line in helplines.lines[1:2]]
+        # The crisis line by its role (never its place in the operator's file), then 911.
+        crisis = helplines.crisis
+        crisis_help = [{"name": crisis.name, "number": crisis.number}] if crisis is not None else []
         with translation.override(language):
             crisis_help.append({"name": str(_("Emergency")), "number": helplines.emergency_number})
     return {
@@ -115,29 +228,47 @@ def result_json(result: Result, *, language: str, previous: list[int]) -> dict[s
     }
 
 
-@router.get("", summary="List the self-check instruments")
+@router.get(
+    "", response={200: list[InstrumentSummaryOut], **ERROR_RESPONSES}, summary="List the self-check instruments"
+)
+@api_access(Policy.PUBLIC)
 def instrument_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {"id": i.id, "version": i.version, "audience": i.audience, "title": i.title} for i in instruments().values()
     ]
 
 
-@router.get("/{instrument_id}", summary="One instrument's definition")
+@router.get("/{instrument_id}", response={200: InstrumentOut, **ERROR_RESPONSES}, summary="One instrument's definition")
+@api_access(Policy.PUBLIC)
 def instrument_detail(request: HttpRequest, instrument_id: str) -> dict[str, Any]:
     return definition_json(_instrument_or_404(instrument_id))
 
 
-@router.get("/{instrument_id}/fhir", summary="The instrument as a FHIR R4 Questionnaire")
+@router.get(
+    "/{instrument_id}/fhir",
+    response={200: FhirResourceOut, **ERROR_RESPONSES},
+    summary="The instrument as a FHIR R4 Questionnaire",
+)
+@api_access(Policy.PUBLIC)
 def instrument_fhir(request: HttpRequest, instrument_id: str, lang: str = "en") -> dict[str, Any]:
     return fhir.questionnaire(_instrument_or_404(instrument_id), language=_language(lang))
 
 
-@router.post("/{instrument_id}/score", summary="Score answers (nothing is stored)", response={200: dict, 422: dict})
+@router.post(
+    "/{instrument_id}/score",
+    summary="Score answers (nothing is stored)",
+    response={200: ScoreOut, **ERROR_RESPONSES},
+)
+@api_access(Policy.PUBLIC)
 def instrument_score(request: HttpRequest, instrument_id: str, payload: ScoreIn, lang: str = "en") -> Any:
     instrument = _instrument_or_404(instrument_id)
     try:
         result = score(instrument, payload.answers)
     except AnswerError as exc:
-        return Status(422, {"detail": [{"item": key, "message": message} for key, message in exc.errors.items()]})
+        items = [
+            {"loc": ["body", "answers", key], "msg": message, "type": "invalid_answer"}
+            for key, message in exc.errors.items()
+        ]
+        return Status(422, {"detail": items})
     previous = [total for total in payload.previous_totals if instrument.range[0] <= total <= instrument.range[1]]
     return Status(200, result_json(result, language=_language(lang), previous=previous))

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import yaml
-from django.urls import reverse
 
 from waypoint.screening.engine import (
     LANGUAGES,
@@ -34,7 +32,8 @@ SERVICE_CODES = frozenset((
     "MD", "MC", "PI", "SF", "SS", "NP",  # payment
     "PW", "AD", "SP", "CO", "CJ",  # groups and language
 ))  # fmt: skip
-SHOWS = frozenset({"safety_plan", "lost_tolerance"})
+# Parts of the advice page a rule may switch on (advice.html checks `advice.shows`).
+SHOWS = frozenset({"safety_plan", "lost_tolerance", "mixing_risk"})
 
 
 @dataclass(frozen=True)
@@ -228,11 +227,3 @@ def decide(raw_answers: Mapping[str, Any]) -> Advice:
         filters=filters,
         shows=frozenset(rule.shows for rule in fired if rule.shows),
     )
-
-
-def locator_url(services: tuple[str, ...] | list[str], *, near: str = "") -> str:
-    """The locator's search page with these SAMHSA service codes (and place) preset."""
-    query: list[tuple[str, str]] = [("service", code) for code in services]
-    if near:
-        query.append(("near", near))
-    return f"{reverse('directory:search')}?{urlencode(query)}"

@@ -1,6 +1,9 @@
 """Decision-aid pages: "your situation" (GET form, POST answers) → suggested kinds of
-care with reasons, trade-offs, a medication comparison and locator links. Stateless:
-the advice is rendered from the POST and sent with Cache-Control: no-store."""
+care with reasons, trade-offs, a medication comparison and "find places that offer
+this". Stateless: the advice is rendered from the POST and sent with Cache-Control:
+no-store. The way to the locator is a form that posts the services and place (the
+locator answers with an opaque results address), never a link: a link would write
+"pregnant", "under 18" or a ZIP code into browser history and logs."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from waypoint.screening import forms
-from waypoint.screening.decision import Advice, care_kinds, decide, locator_url, situation
+from waypoint.screening.decision import Advice, care_kinds, decide, situation
 from waypoint.screening.engine import AnswerError, get_instrument, localise
 
 # Steps from the overdose-risk check that apply to anyone using today; the ones about lost
@@ -53,7 +56,6 @@ def _advice_context(advice: Advice, *, language: str, near: str) -> dict[str, An
                 "source": s.care.source,
                 "guide": s.care.guide,
                 "services": s.services,
-                "url": locator_url(s.services, near=near),
             }
             for s in advice.suggestions
         ],

@@ -11,7 +11,6 @@ person.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
+
+from waypoint.screening import schema
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
-LANGUAGES = ("en", "es")
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-AUDIENCES = {"self", "clinician", "helper", "self-or-helper"}
-METHODS = {"sum", "none"}
+LANGUAGES = schema.LANGUAGES
 
 Value = int | str
 
@@ -142,207 +141,131 @@ class Result:
 
 
 # --- Loading and validation -------------------------------------------------------------
+# The shape of a file is checked by pydantic (schema.py); the rules that span fields are
+# checked here, each naming where it failed.
 
 
-class _Checker:
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, where: str, message: str) -> DefinitionError:
-        return DefinitionError(f"{self.source}: {where}: {message}")
-
-    def text(self, data: Mapping[str, Any], name: str, where: str, *, required: bool = True) -> Text:
-        value = data.get(name)
-        if value is None and not required:
-            return {}
-        if not isinstance(value, dict):
-            raise self.fail(where, f"field '{name}' must be a mapping with {', '.join(LANGUAGES)} text")
-        for language in LANGUAGES:
-            if not isinstance(value.get(language), str) or not value[language].strip():
-                raise self.fail(where, f"field '{name}' needs non-empty '{language}' text")
-        return {language: value[language].strip() for language in LANGUAGES}
-
-    def citation(self, data: Mapping[str, Any], name: str, where: str) -> Text:
-        """A citation may be one string (the same in every language) or en/es text."""
-        value = data.get(name)
-        if isinstance(value, str) and value.strip():
-            return dict.fromkeys(LANGUAGES, value.strip())
-        return self.text(data, name, where)
-
-    def string(self, data: Mapping[str, Any], name: str, where: str) -> str:
-        value = data.get(name)
-        if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
-            raise self.fail(where, f"field '{name}' is required")
-        return str(value).strip()
+def _text(value: schema.Localised | None) -> Text:
+    return {"en": value.en, "es": value.es} if value is not None else {}
 
 
-def _options(
-    check: _Checker, raw: Any, where: str, option_sets: Mapping[str, Any], *, numeric: bool
-) -> tuple[Option, ...]:
-    if isinstance(raw, str):
-        if raw not in option_sets:
-            raise check.fail(where, f"field 'options' names unknown option set '{raw}'")
-        raw = option_sets[raw]
-    if not isinstance(raw, list) or not raw:
-        raise check.fail(where, "field 'options' must be a non-empty list")
-    options: list[Option] = []
-    for index, entry in enumerate(raw):
-        spot = f"{where}, option {index + 1}"
-        if not isinstance(entry, dict) or "value" not in entry:
-            raise check.fail(spot, "field 'value' is required")
-        value = entry["value"]
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise check.fail(spot, "field 'value' must be an integer or a code")
-        if numeric and not isinstance(value, int):
-            raise check.fail(spot, "field 'value' must be an integer score for a summed instrument")
-        if any(option.value == value for option in options):
-            raise check.fail(spot, f"field 'value' repeats {value!r}")
-        options.append(Option(value=value, label=check.text(entry, "label", spot)))
-    return tuple(options)
+def _values(values: list[Value], allowed: tuple[Value, ...], fail: Any, where: str, name: str) -> tuple[Value, ...]:
+    if any(value not in allowed for value in values):
+        raise fail(where, f"field '{name}' must list allowed values of this item")
+    return tuple(values)
 
 
-def _values(check: _Checker, raw: Any, where: str, name: str, allowed: tuple[Value, ...]) -> tuple[Value, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or any(value not in allowed for value in raw):
-        raise check.fail(where, f"field '{name}' must list allowed values of this item")
-    return tuple(raw)
-
-
-def _ranges(check: _Checker, raw: Any, name: str, *, meaning: str) -> tuple[Band, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise check.fail(name, "must be a list")
-    bands = []
-    for index, entry in enumerate(raw):
-        where = f"{name} {index + 1}"
-        if not isinstance(entry, dict):
-            raise check.fail(where, "must be a mapping")
-        low, high = entry.get("min"), entry.get("max")
-        if not isinstance(low, int) or not isinstance(high, int) or low > high:
-            raise check.fail(where, "fields 'min' and 'max' must be integers with min ≤ max")
-        bands.append(
-            Band(
-                key=check.string(entry, "key", where),
-                min=low,
-                max=high,
-                label=check.text(entry, "label", where),
-                meaning=check.text(entry, meaning, where, required=False),
-            )
-        )
-    return tuple(bands)
+def _band(entry: schema.RangeModel, meaning: Text) -> Band:
+    return Band(key=entry.key, min=entry.min, max=entry.max, label=_text(entry.label), meaning=meaning)
 
 
 def parse_definition(data: Any, *, source: str, expected_id: str | None = None) -> Instrument:
     """Builds an Instrument from parsed YAML/JSON, or raises DefinitionError."""
-    check = _Checker(source)
+
+    def fail(where: str, message: str) -> DefinitionError:
+        return DefinitionError(f"{source}: {where}: {message}")
+
     if not isinstance(data, dict):
-        raise check.fail("definition", "must be a mapping")
-    instrument_id = check.string(data, "id", "definition")
-    if expected_id is not None and instrument_id != expected_id:
-        raise check.fail("definition", f"field 'id' is '{instrument_id}' but the file is named '{expected_id}'")
-    audience = check.string(data, "audience", "definition")
-    if audience not in AUDIENCES:
-        raise check.fail("definition", f"field 'audience' must be one of {sorted(AUDIENCES)}")
-    scoring = data.get("scoring") or {}
-    method = scoring.get("method") if isinstance(scoring, dict) else None
-    if method not in METHODS:
-        raise check.fail("scoring", f"field 'method' must be one of {sorted(METHODS)}")
-    numeric = method == "sum"
-    option_sets = data.get("option_sets") or {}
-    raw_items = data.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        raise check.fail("definition", "field 'items' must be a non-empty list")
+        raise fail("definition", "must be a mapping")
+    try:
+        model = schema.DefinitionModel.model_validate(schema.resolve_option_sets(data))
+    except schema.UnknownOptionSet as exc:
+        key = data["items"][exc.index].get("key")
+        raise fail(f"item {exc.index + 1} ({key})", f"field 'options' names unknown option set '{exc.name}'") from None
+    except ValidationError as exc:
+        raise DefinitionError(f"{source}: {schema.first_error(exc, data)}") from None
+    if expected_id is not None and model.id != expected_id:
+        raise fail("definition", f"field 'id' is '{model.id}' but the file is named '{expected_id}'")
+    numeric = model.scoring.method == "sum"
     items: list[Item] = []
-    for index, raw in enumerate(raw_items):
-        key = raw.get("key") if isinstance(raw, dict) else None
-        where = f"item {index + 1} ({key})" if key else f"item {index + 1}"
-        if not isinstance(key, str) or not KEY_RE.match(key):
-            raise check.fail(where, "field 'key' must be lower_snake_case")
-        if any(item.key == key for item in items):
-            raise check.fail(where, "field 'key' repeats an earlier item")
-        options = _options(check, raw.get("options"), where, option_sets, numeric=numeric)
-        values = tuple(option.value for option in options)
+    for index, raw in enumerate(model.items):
+        where = f"item {index + 1} ({raw.key})"
+        if any(item.key == raw.key for item in items):
+            raise fail(where, "field 'key' repeats an earlier item")
+        values: list[Value] = []
+        for number, option in enumerate(raw.options, start=1):
+            if numeric and not isinstance(option.value, int):
+                raise fail(
+                    f"{where}, option {number}", "field 'value' must be an integer score for a summed instrument"
+                )
+            if option.value in values:
+                raise fail(f"{where}, option {number}", f"field 'value' repeats {option.value!r}")
+            values.append(option.value)
+        allowed = tuple(values)
+        if raw.crisis_values and not raw.crisis_kind:
+            raise fail(where, "field 'crisis_kind' is required with 'crisis_values'")
+        if bool(raw.step) != bool(raw.step_values):
+            raise fail(where, "fields 'step' and 'step_values' go together")
         items.append(
             Item(
-                key=key,
-                text=check.text(raw, "text", where),
-                help=check.text(raw, "help", where, required=False),
-                options=options,
-                scored=bool(raw.get("scored", numeric)),
-                crisis_values=_values(check, raw.get("crisis_values"), where, "crisis_values", values),
-                crisis_kind=str(raw.get("crisis_kind", "")),
-                step=check.text(raw, "step", where, required=False),
-                step_values=_values(check, raw.get("step_values"), where, "step_values", values),
-                loinc=raw.get("loinc"),
+                key=raw.key,
+                text=_text(raw.text),
+                help=_text(raw.help),
+                options=tuple(Option(value=o.value, label=_text(o.label)) for o in raw.options),
+                scored=numeric if raw.scored is None else raw.scored,
+                crisis_values=_values(raw.crisis_values, allowed, fail, where, "crisis_values"),
+                crisis_kind=raw.crisis_kind,
+                step=_text(raw.step),
+                step_values=_values(raw.step_values, allowed, fail, where, "step_values"),
+                loinc=raw.loinc,
             )
         )
-    for item in items:
-        if item.crisis_values and not item.crisis_kind:
-            raise check.fail(f"item {item.key}", "field 'crisis_kind' is required with 'crisis_values'")
-        if bool(item.step) != bool(item.step_values):
-            raise check.fail(f"item {item.key}", "fields 'step' and 'step_values' go together")
-    keys = {item.key for item in items}
+    by_key = {item.key: item for item in items}
     exclusions = []
-    for index, raw in enumerate(scoring.get("exclude") or []):
-        where = f"scoring exclusion {index + 1}"
-        when = raw.get("when") or {}
-        when_item = when.get("item")
-        if when_item not in keys:
-            raise check.fail(where, f"field 'when.item' names unknown item {when_item!r}")
-        excluded = raw.get("items") or []
-        if not excluded or any(key not in keys for key in excluded):
-            raise check.fail(where, "field 'items' must name existing items")
-        allowed = next(item.values for item in items if item.key == when_item)
+    for index, rule in enumerate(model.scoring.exclude, start=1):
+        where = f"scoring exclusion {index}"
+        if rule.when.item not in by_key:
+            raise fail(where, f"field 'when.item' names unknown item {rule.when.item!r}")
+        if any(key not in by_key for key in rule.items):
+            raise fail(where, "field 'items' must name existing items")
         exclusions.append(
             Exclusion(
-                when_item=when_item,
-                when_values=_values(check, when.get("values"), where, "when.values", allowed),
-                items=tuple(excluded),
-                reason=check.text(raw, "reason", where),
+                when_item=rule.when.item,
+                when_values=_values(rule.when.values, by_key[rule.when.item].values, fail, where, "when.values"),
+                items=tuple(rule.items),
+                reason=_text(rule.reason),
             )
         )
     scored = [item for item in items if item.scored]
     if numeric and not scored:
-        raise check.fail("scoring", "a summed instrument needs at least one scored item")
+        raise fail("scoring", "a summed instrument needs at least one scored item")
     low = sum(min(int(v) for v in item.values) for item in scored) if numeric else 0
     high = sum(max(int(v) for v in item.values) for item in scored) if numeric else 0
-    declared = scoring.get("range")
-    if numeric and declared != [low, high]:
-        raise check.fail("scoring", f"field 'range' must be [{low}, {high}] (what the items allow), not {declared}")
-    bands = _ranges(check, data.get("bands"), "band", meaning="meaning")
+    if numeric and model.scoring.range != [low, high]:
+        declared = model.scoring.range
+        raise fail("scoring", f"field 'range' must be [{low}, {high}] (what the items allow), not {declared}")
+    for kind, entries in (("band", model.bands), ("note", model.notes)):
+        for entry in entries:
+            if entry.min > entry.max:
+                raise fail(f"{kind} {entry.key}", "fields 'min' and 'max' must be integers with min ≤ max")
+    bands = tuple(_band(entry, _text(entry.meaning)) for entry in model.bands)
     if bands:
         # Bands must cover the whole range, in order, without gaps or overlaps.
         expected = low
         for band in bands:
             if band.min != expected:
-                raise check.fail(f"band {band.key}", f"field 'min' must be {expected} (no gaps or overlaps)")
+                raise fail(f"band {band.key}", f"field 'min' must be {expected} (no gaps or overlaps)")
             expected = band.max + 1
         if expected - 1 != high:
-            raise check.fail(f"band {bands[-1].key}", f"field 'max' must be {high}, the top of the range")
-    steps_always = tuple(
-        check.text({"step": raw}, "step", f"steps_always {index + 1}")
-        for index, raw in enumerate(data.get("steps_always") or [])
-    )
+            raise fail(f"band {bands[-1].key}", f"field 'max' must be {high}, the top of the range")
     return Instrument(
-        id=instrument_id,
-        version=check.string(data, "version", "definition"),
-        audience=audience,
-        title=check.text(data, "title", "definition"),
-        intro=check.text(data, "intro", "definition"),
-        window=check.text(data, "window", "definition", required=False),
+        id=model.id,
+        version=model.version,
+        audience=model.audience,
+        title=_text(model.title),
+        intro=_text(model.intro),
+        window=_text(model.window),
         items=tuple(items),
-        method=method,
-        source=check.citation(data, "source", "definition"),
-        licence=check.citation(data, "licence", "definition"),
-        loinc=data.get("loinc"),
-        not_a_diagnosis=bool(data.get("not_a_diagnosis", False)),
-        show_trend=bool(data.get("show_trend", False)),
+        method=model.scoring.method,
+        source=_text(model.source),
+        licence=_text(model.licence),
+        loinc=model.loinc,
+        not_a_diagnosis=model.not_a_diagnosis,
+        show_trend=model.show_trend,
         exclusions=tuple(exclusions),
         bands=bands,
-        notes=_ranges(check, data.get("notes"), "note", meaning="text"),
-        steps_always=steps_always,
+        notes=tuple(_band(entry, _text(entry.text)) for entry in model.notes),
+        steps_always=tuple(_text(step) for step in model.steps_always),
         range=(low, high),
     )
 

@@ -21,14 +21,29 @@ def posted_answers(instrument: Instrument, data: QueryDict) -> dict[str, str]:
     return {key: str(data.get(key)) for key in instrument.keys if data.get(key, "") != ""}
 
 
+class TamperedHistory(ValueError):
+    """The hidden `history` field was not written by our page (e.g. "²" or 4,301 digits)."""
+
+
 def posted_history(instrument: Instrument, data: QueryDict) -> list[int]:
-    """Earlier totals the person carries along in a hidden field (never stored by us)."""
+    """Earlier totals the person carries along in a hidden field (never stored by us).
+
+    Only what our own page writes is accepted: comma-separated ASCII whole numbers within
+    the instrument's range. Anything else raises TamperedHistory (int() would otherwise
+    fail on "²" or on more than 4,300 digits, and the page would crash).
+    """
+    raw = data.get("history", "")
+    if len(raw) > MAX_HISTORY * 10:
+        raise TamperedHistory("too long")
     low, high = instrument.range
     totals: list[int] = []
-    for part in data.get("history", "").split(",")[-MAX_HISTORY:]:
+    for part in raw.split(",")[-MAX_HISTORY:]:
         part = part.strip()
-        if part.isdigit() and low <= int(part) <= high:
-            totals.append(int(part))
+        if not part:
+            continue
+        if not (part.isascii() and part.isdigit()) or not low <= int(part) <= high:
+            raise TamperedHistory(part[:20])
+        totals.append(int(part))
     return totals
 
 

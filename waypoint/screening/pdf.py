@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from waypoint.core.helplines import helplines_for
+from waypoint.core.helplines import Helplines, helplines_for
 from waypoint.screening.engine import Result, localise
 
 _PLAIN = str.maketrans(
@@ -24,6 +24,24 @@ _PLAIN = str.maketrans(
 def latin1(text: str) -> str:
     """`text` with anything outside Latin-1 replaced, so the core font can draw it."""
     return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+def crisis_help_text(helplines: Helplines) -> str:
+    """Who to call when an answer signals danger: the crisis line and the emergency number
+    first, the treatment helpline after them (the same order as the result page)."""
+    parts = []
+    if helplines.crisis is not None:
+        parts.append(
+            _("Call or text %(number)s (%(name)s).")
+            % {"number": helplines.crisis.number, "name": helplines.crisis.name}
+        )
+    parts.append(_("Emergency: call %(number)s.") % {"number": helplines.emergency_number})
+    if helplines.treatment_referral is not None:
+        referral = helplines.treatment_referral
+        parts.append(
+            _("For treatment and support: %(name)s, %(number)s.") % {"name": referral.name, "number": referral.number}
+        )
+    return " ".join(parts)
 
 
 def result_pdf(result: Result, *, language: str, created: datetime | None = None) -> bytes:
@@ -43,15 +61,11 @@ def result_pdf(result: Result, *, language: str, created: datetime | None = None
             pdf.ln(gap)
 
         para(localise(instrument.title, language), size=16, style="B")
-        para(_("Summary from Waypoint, %(date)s. Nothing was stored online.") % {"date": when}, size=10)
         if result.crisis:
-            helplines = helplines_for(language)
-            lines = ", ".join(f"{line.name}: {line.number}" for line in helplines.lines[:2])
-            para(
-                _("You said you are in danger now. Please reach out today: %(lines)s. Emergency: %(number)s.")
-                % {"lines": lines, "number": helplines.emergency_number},
-                style="B",
-            )
+            # Crisis help comes before anything else, as on the result page.
+            para(_("You said you are in danger now. Please reach out now."), size=13, style="B", gap=1)
+            para(crisis_help_text(helplines_for(language)), style="B")
+        para(_("Summary from Waypoint, %(date)s. Nothing was stored online.") % {"date": when}, size=10)
         if instrument.not_a_diagnosis:
             para(_("This is not a diagnosis. Only a health worker can make one."), style="B")
         if result.total is not None:

@@ -35,7 +35,7 @@ def result_save(*, user: Any, instrument_id: str, answers: Mapping[str, Any]) ->
     return saved
 
 
-def results_export_for_user(user: Any) -> list[dict[str, Any]]:
+def results_export_for_user(*, user: Any) -> list[dict[str, Any]]:
     """Every saved result of `user` as plain JSON types (for "My data" export)."""
     return [
         {
@@ -50,7 +50,7 @@ def results_export_for_user(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def results_delete_for_user(user: Any) -> int:
+def results_delete_for_user(*, user: Any) -> int:
     """Deletes every saved result of `user`; returns how many rows went."""
     deleted, _by_model = SavedResult.objects.filter(user=user).delete()
     return int(deleted)

@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waypoint.screening import fhir, forms, selectors, services
-from waypoint.screening.decision import locator_url
 from waypoint.screening.engine import (
     AnswerError,
     Instrument,
@@ -90,8 +89,9 @@ def _result_context(
     links = []
     if instrument.id in {"oud-self-check", "cows", "sows-gossop"}:
         links = [
-            {"label": _("Places that offer buprenorphine"), "url": locator_url(["BU"])},
-            {"label": _("Opioid treatment programs (methadone)"), "url": locator_url(["MU", "OTP"])},
+            # Sent to the locator by a form (directory/_find_places.html): no codes in a URL.
+            {"label": _("Places that offer buprenorphine"), "services": ["BU"]},
+            {"label": _("Opioid treatment programs (methadone)"), "services": ["MU", "OTP"]},
         ]
     return {
         "instrument": instrument,
@@ -115,11 +115,21 @@ def _result_context(
     }
 
 
+def _posted_history(request: HttpRequest, instrument: Instrument) -> list[int]:
+    """Earlier totals from the hidden field; a tampered field is dropped with a message
+    (the person still gets their result), never a server error."""
+    try:
+        return forms.posted_history(instrument, request.POST)
+    except forms.TamperedHistory:
+        messages.warning(request, _("We could not read your earlier scores, so this page leaves them out."))
+        return []
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def instrument_page(request: HttpRequest, instrument_id: str) -> HttpResponse:
     instrument = _instrument(instrument_id)
-    history = forms.posted_history(instrument, request.POST) if request.method == "POST" else []
+    history = _posted_history(request, instrument) if request.method == "POST" else []
     if request.method == "GET" or request.POST.get("start"):
         return _form_page(request, instrument, answers={}, error=None, history=history)
     answers = forms.posted_answers(instrument, request.POST)
@@ -143,7 +153,7 @@ def _posted_result(request: HttpRequest, instrument_id: str) -> Result:
 @require_POST
 def summary(request: HttpRequest, instrument_id: str) -> HttpResponse:
     result = _posted_result(request, instrument_id)
-    context = _result_context(request, result, history=forms.posted_history(result.instrument, request.POST))
+    context = _result_context(request, result, history=_posted_history(request, result.instrument))
     return render(request, "screening/summary.html", context)
 
 

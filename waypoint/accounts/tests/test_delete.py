@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from waypoint.accounts import services
-from waypoint.accounts.models import RecoveryCode, TotpDevice, User
-from waypoint.accounts.tests.factories import PASSWORD, UserFactory, totp_code, totp_on
+from waypoint.accounts.models import AttemptCounter, RecoveryCode, TotpDevice, User
 from waypoint.core import userdata
+from waypoint.core.tests.personas import PASSWORD, UserFactory, totp_code, totp_on
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def temporary_provider(*, key: str, exporter, deleter) -> Iterator[None]:
     try:
         yield
     finally:
-        userdata._providers.pop(key, None)
+        userdata.unregister(key)
 
 
 def _user_relations() -> list[tuple[type[models.Model], str]]:
@@ -60,6 +60,9 @@ def test_it_leaves_no_row_pointing_at_a_deleted_user_in_any_table():
         _sign_in_with_axes_records(person)
         totp_on(person)
     AccessFailureLog.objects.create(username=user.username, user_agent="", http_accept="", path_info="/")
+    # Waypoint no longer logs sign-ins; rows left from before must still go with the account.
+    for person in (user, keeper):
+        AccessLog.objects.create(username=person.username, user_agent="", http_accept="", path_info="/")
     # Fill the hidden m2m tables too (groups, permissions) so they are checked for real.
     from django.contrib.auth.models import Group, Permission
 
@@ -93,16 +96,31 @@ def test_it_leaves_no_row_pointing_at_a_deleted_user_in_any_table():
     assert AccessLog.objects.filter(username=keeper.username).exists()
 
 
+def test_it_forgets_the_failure_count_of_the_deleted_account_only():
+    user, keeper = UserFactory(), UserFactory()
+    for person in (user, keeper):
+        Client().post("/en/account/login/", {"username": person.username, "password": "wrong-wrong"})
+    counters = set(AttemptCounter.objects.filter(key__startswith="account:").values_list("key", flat=True))
+    assert len(counters) == 2
+
+    services.account_delete(user=user)
+
+    remaining = set(AttemptCounter.objects.filter(key__startswith="account:").values_list("key", flat=True))
+    assert len(remaining) == 1
+    assert remaining < counters
+
+
 def test_it_rolls_everything_back_when_a_deleter_fails():
     user = UserFactory()
     services.recovery_codes_generate(user=user)
     _sign_in_with_axes_records(user)
+    AccessLog.objects.create(username=user.username, user_agent="", http_accept="", path_info="/")
 
-    def broken(_user):
+    def broken(*, user):
         raise RuntimeError("deleter failed")
 
     # "zzz" sorts last, so every real deleter has already run when this one fails.
-    with temporary_provider(key="zzz.broken", exporter=lambda _u: [], deleter=broken), pytest.raises(RuntimeError):
+    with temporary_provider(key="zzz.broken", exporter=lambda *, user: [], deleter=broken), pytest.raises(RuntimeError):
         services.account_delete(user=user)
     assert "zzz.broken" not in {p.key for p in userdata.providers()}
     assert User.objects.filter(pk=user.pk).exists()
@@ -114,7 +132,9 @@ def test_it_rolls_everything_back_when_a_deleter_fails():
 def test_it_runs_every_registered_deleter():
     user = UserFactory()
     seen = []
-    with temporary_provider(key="test.seen", exporter=lambda u: [], deleter=lambda u: seen.append(u.pk) or 0):
+    with temporary_provider(
+        key="test.seen", exporter=lambda *, user: [], deleter=lambda *, user: seen.append(user.pk) or 0
+    ):
         services.account_delete(user=user)
     assert seen == [user.pk]
 

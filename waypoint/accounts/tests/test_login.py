@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from waypoint.accounts.tests.factories import PASSWORD
+from waypoint.core.tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from waypoint.accounts import services
-from waypoint.accounts.tests.factories import totp_on
+from waypoint.core.tests.personas import totp_on
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from waypoint.accounts import services
 from waypoint.accounts.models import RecoveryCode
-from waypoint.accounts.tests.factories import PASSWORD
+from waypoint.core.tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

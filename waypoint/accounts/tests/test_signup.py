@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from waypoint.accounts.models import RecoveryCode, User
-from waypoint.accounts.tests.factories import PASSWORD, UserFactory
+from waypoint.core.tests.personas import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -39,7 +39,7 @@ def test_it_renders_account_pages_in_spanish(owner_client, path, text):
 
 def test_it_asks_for_the_spanish_word_to_delete(owner_client, owner):
     from waypoint.accounts.models import User
-    from waypoint.accounts.tests.factories import PASSWORD
+    from waypoint.core.tests.personas import PASSWORD
 
     refused = owner_client.post("/es/account/delete/", {"password": PASSWORD, "confirm": "DELETE"})
     assert "Escriba la palabra BORRAR para confirmar" in refused.content.decode()

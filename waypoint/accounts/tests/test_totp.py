@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from waypoint.accounts import selectors, services
 from waypoint.accounts.models import TotpDevice
-from waypoint.accounts.tests.factories import PASSWORD, totp_code, totp_on
+from waypoint.core.tests.personas import PASSWORD, totp_code, totp_on
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from waypoint.accounts import selectors, services, throttle
+from waypoint.accounts import limits, selectors, services, throttle
 from waypoint.accounts.forms import LoginForm, PasswordChangeForm, ResetWithCodeForm, SecondFactorForm, SignupForm
-from waypoint.accounts.models import User
+from waypoint.accounts.models import User, username_fold
 from waypoint.accounts.views._common import safe_next, signed_in_user
+from waypoint.core.access import TWO_STEP_SESSION_KEY
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
 # New recovery codes wait in the session only this long for "I saved them": the session
@@ -48,6 +50,12 @@ def new_codes_get(request: HttpRequest) -> list[str] | None:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:home")
+    if request.method == "POST":
+        wait = limits.signup_wait(request)
+        if wait:
+            response = render(request, "accounts/signup_wait.html", {"wait": timedelta(seconds=wait)}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user, codes = services.user_signup(
@@ -58,8 +66,21 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend=MODEL_BACKEND)
         # Kept in the session only until the person says they saved them.
         new_codes_keep(request, codes)
-        return redirect("accounts:recovery_codes_show")
+        response = redirect("accounts:recovery_codes_show")
+        limits.device_remember(response, username=user.get_username())
+        return response
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _signed_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """The answer to a complete sign-in. A staff account without two-step sign-in is sent
+    to set it up first: staff pages need a session that passed the second step."""
+    if user.is_staff and not selectors.totp_enabled(user=user):
+        messages.info(request, _("Staff accounts must use two-step sign-in. Turn it on, then sign in again."))
+        next_url = reverse("accounts:totp_setup")
+    response = redirect(next_url)
+    throttle.attempt_succeeded(request, response, username=user.get_username())
+    return response
 
 
 @never_cache
@@ -70,9 +91,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        if not throttle.attempt_allowed(request, username=username):
+            return throttle.lockout_response(request, username=username)
+        wait = throttle.attempt_wait(request, username=username)
+        if wait:
+            return throttle.wait_response(request, wait)
         throttle.hide_request_data(request)  # before authenticate(), which axes records
-        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
+            throttle.attempt_failed(request, username=username, seen_by_axes=True)
             # Same words whether the name exists or not: no user enumeration.
             form.add_error(None, _("That username and password do not match. Check both and try again."))
         elif selectors.totp_enabled(user=user):
@@ -84,7 +112,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('accounts:login_2fa')}?{urlencode({'next': next_url})}")
         else:
             login(request, user)
-            return redirect(next_url)
+            return _signed_in(request, user, next_url)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
@@ -106,10 +134,16 @@ def login_second_step(request: HttpRequest) -> HttpResponse:
         return throttle.lockout_response(request, username=user.username)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = throttle.attempt_wait(request, username=user.username)
+        if wait:
+            return throttle.wait_response(request, wait)
         if services.second_factor_verify(user=user, code=form.cleaned_data["code"]):
             request.session.pop(PENDING_SESSION_KEY, None)
             login(request, user, backend=pending["backend"])
-            return redirect(next_url)
+            # Only this step marks a session as having passed two-step sign-in: staff
+            # pages (the admin included) need it (waypoint.core.access.is_verified_staff).
+            request.session[TWO_STEP_SESSION_KEY] = True
+            return _signed_in(request, user, next_url)
         throttle.attempt_failed(request, username=user.username)
         form.add_error("code", _("That code is not right. Try the newest code from your app, or a recovery code."))
     return render(request, "accounts/login_2fa.html", {"form": form, "next": next_url})
@@ -161,6 +195,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password is changed. Other devices are signed out."))
         return redirect("accounts:home")
+    if form.wrong_secret:
+        throttle.attempt_failed(request, username=user.get_username())
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -170,10 +206,13 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     """Reset with a recovery code: no e-mail needed. Throttled like signing in."""
     form = ResetWithCodeForm(request.POST or None)
     if request.method == "POST":
-        username = str(request.POST.get("username", "")).strip().lower()
+        username = username_fold(str(request.POST.get("username", "")))
         if username and not throttle.attempt_allowed(request, username=username):
             return throttle.lockout_response(request, username=username)
         if form.is_valid():
+            wait = throttle.attempt_wait(request, username=username)
+            if wait:
+                return throttle.wait_response(request, wait)
             try:
                 user = services.password_reset_with_code(
                     username=form.cleaned_data["username"],
@@ -185,7 +224,9 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             else:
                 if user is not None:
                     messages.success(request, _("Your password is changed. Sign in with your new password."))
-                    return redirect("accounts:login")
+                    response = redirect("accounts:login")
+                    throttle.attempt_succeeded(request, response, username=username)
+                    return response
                 throttle.attempt_failed(request, username=username)
                 form.add_error(None, _("That username and recovery code do not match. Check both and try again."))
     return render(request, "accounts/password_reset.html", {"form": form})

@@ -93,10 +93,14 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if needs_code and not services.second_factor_verify(user=user, code=form.cleaned_data["code"]):
             form.add_error("code", _("That code is not right. Try the newest code from your app, or a recovery code."))
+            throttle.attempt_failed(request, username=user.get_username())
         else:
             services.account_delete(user=user)
             logout(request)
             return redirect("accounts:deleted")
+    elif form.wrong_secret:
+        # Only a wrong password counts: a typo in "DELETE" is just shown again.
+        throttle.attempt_failed(request, username=user.get_username())
     return render(request, "accounts/delete.html", {"form": form, "needs_code": needs_code})
 
 

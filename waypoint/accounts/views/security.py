@@ -16,6 +16,7 @@ from waypoint.accounts import selectors, services, throttle
 from waypoint.accounts.forms import PasswordCheckForm, TotpConfirmForm, TotpDisableForm
 from waypoint.accounts.views._common import signed_in_user
 from waypoint.accounts.views.auth import NEW_CODES_SESSION_KEY, new_codes_get, new_codes_keep
+from waypoint.core.access import TWO_STEP_SESSION_KEY
 
 
 @never_cache
@@ -29,6 +30,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_codes_keep(request, services.recovery_codes_generate(user=user))
         return redirect("accounts:recovery_codes_show")
+    if form.wrong_secret:
+        throttle.attempt_failed(request, username=user.get_username())
     return render(
         request,
         "accounts/recovery_codes.html",
@@ -114,7 +117,13 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if services.second_factor_verify(user=user, code=form.cleaned_data["code"]):
             services.totp_disable(user=user)
+            # Without an authenticator this session no longer counts as two-step (staff
+            # pages close until it is turned on again and the person signs in with it).
+            request.session.pop(TWO_STEP_SESSION_KEY, None)
             messages.success(request, _("Two-step sign-in is off."))
             return redirect("accounts:home")
         form.add_error("code", _("That code is not right. Try the newest code from your app, or a recovery code."))
+        throttle.attempt_failed(request, username=user.get_username())
+    elif form.wrong_secret:
+        throttle.attempt_failed(request, username=user.get_username())
     return render(request, "accounts/totp_disable.html", {"form": form})

@@ -158,7 +158,7 @@ def test_the_command_prints_counts_and_fails_on_a_rejected_file(
     with pytest.raises(CommandError, match="1 file"):
         call_command("import_facilities", str(good), str(bad))
     out = capsys.readouterr()
-    assert "good.csv [locator_csv]: read 1, created 1" in out.out
+    assert "good.csv [locator_csv] as source 'locator_csv:good': read 1, created 1" in out.out
     assert "bad.csv, line 2, field 'latitude'" in out.err
     assert Facility.objects.count() == 1
     assert FacilitySource.objects.get().match_rule == "new"

@@ -117,7 +117,10 @@ def test_it_merges_similar_names_within_a_tenth_of_a_mile_only(tmp_path: Path) -
     )
     assert facilities_import(path=near).merged == 1
     assert facilities_import(path=far).created == 1
-    assert FacilitySource.objects.get(source="moud").match_rule == "similar-name+within-0.1mi"
+    # The MOUD list outranks a locator export, so its record speaks for the place and the
+    # locator's record is the one that joined it.
+    assert FacilitySource.objects.get(source="moud").match_rule == "new"
+    assert FacilitySource.objects.get(source="locator_csv:base").match_rule == "similar-name+within-0.1mi"
 
 
 @pytest.mark.django_db

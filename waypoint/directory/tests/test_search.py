@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -14,6 +15,11 @@ from .factories import FacilityFactory, codes_text
 
 pytestmark = pytest.mark.django_db
 CVILLE = (38.0293, -78.4767)
+
+
+def _search(client: Client, params: dict[str, object], language: str = "en") -> HttpResponse:
+    """Posts the search form as a browser does and follows it to the results address."""
+    return client.post(f"/{language}/treatment/", params, follow=True)
 
 
 def test_it_returns_nearest_first_within_the_radius() -> None:
@@ -73,7 +79,7 @@ def test_the_page_lists_results_with_call_and_directions_in_few_queries(client: 
             codes=codes_text("SA", "BU", "MD"), latitude=CVILLE[0] + index * 0.001, intake_phone="434-555-0199"
         )
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/en/treatment/", {"near": "22902", "service": ["BU", "MD"]})
+        response = _search(client, {"near": "22902", "service": ["BU", "MD"]})
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('data-testid="result"') == 15
@@ -85,23 +91,23 @@ def test_the_page_lists_results_with_call_and_directions_in_few_queries(client: 
 
 def test_the_page_offers_the_helpline_when_a_place_has_no_phone(client: Client) -> None:
     FacilityFactory(phone="", intake_phone="")
-    html = client.get("/en/treatment/", {"near": "22902"}).content.decode()
+    html = _search(client, {"near": "22902"}).content.decode()
     assert 'data-testid="call-helpline"' in html
     assert "tel:+18006624357" in html
 
 
 def test_the_page_widens_then_shows_the_helpline(client: Client) -> None:
-    html = client.get("/en/treatment/", {"near": "22902", "service": "PW"}).content.decode()
+    html = _search(client, {"near": "22902", "service": "PW"}).content.decode()
     assert 'data-testid="no-results"' in html
     assert "tel:+18006624357" in html
     FacilityFactory(latitude=CVILLE[0] + 1.0, codes=codes_text("PW"))
-    html = client.get("/en/treatment/", {"near": "22902", "service": "PW", "radius": "10"}).content.decode()
+    html = _search(client, {"near": "22902", "service": "PW", "radius": "10"}).content.decode()
     assert 'data-testid="widened"' in html
     assert "up to 100 miles" in html
 
 
 def test_services_without_a_place_tick_the_boxes_and_ask_for_a_place(client: Client) -> None:
-    html = client.get("/en/treatment/", {"service": ["MU", "BU"]}).content.decode()
+    html = _search(client, {"service": ["MU", "BU"]}).content.decode()
     assert 'data-testid="needs-place"' in html
     assert 'value="MU" checked' in html
     assert 'value="BU" checked' in html
@@ -120,8 +126,8 @@ def test_services_without_a_place_tick_the_boxes_and_ask_for_a_place(client: Cli
     ],
 )
 def test_bad_input_gets_a_clear_message(client: Client, params: dict[str, str], message: str) -> None:
-    response = client.get("/en/treatment/", params)
-    assert response.status_code == 200
+    response = _search(client, params)
+    assert response.status_code == 400
     html = response.content.decode()
     assert message in html.replace("&#x27;", "'")
     assert "<script>" not in html.split("</form>")[0].split('name="near"')[0][-50:]
@@ -129,7 +135,7 @@ def test_bad_input_gets_a_clear_message(client: Client, params: dict[str, str], 
 
 def test_the_page_speaks_spanish(client: Client) -> None:
     FacilityFactory(codes=codes_text("MU"))
-    html = client.get("/es/treatment/", {"near": "22902", "service": "MU"}).content.decode()
+    html = _search(client, {"near": "22902", "service": "MU"}, "es").content.decode()
     assert "Usar mi ubicación" in html
     assert "1 lugar a menos de 25 millas" in html
     assert "Metadona" in html
@@ -137,23 +143,31 @@ def test_the_page_speaks_spanish(client: Client) -> None:
 
 def test_mental_health_only_places_say_so(client: Client) -> None:
     FacilityFactory(codes=codes_text("MH"))
-    html = client.get("/en/treatment/", {"near": "22902"}).content.decode()
+    html = _search(client, {"near": "22902"}).content.decode()
     assert "<li>Mental health treatment</li>" in html
 
 
 def test_the_results_say_which_filters_apply(client: Client) -> None:
     FacilityFactory(codes=codes_text("BU", "MD"))
-    html = client.get("/en/treatment/", {"near": "22902", "service": ["BU", "MD"]}).content.decode()
+    html = _search(client, {"near": "22902", "service": ["BU", "MD"]}).content.decode()
     assert "Places that offer all of these: Buprenorphine, Medicaid" in html
 
 
-def test_an_ambiguous_city_offers_each_match_as_a_link(client: Client) -> None:
-    html = client.get("/en/treatment/", {"near": "Springfield", "service": "MU"}).content.decode()
+def test_an_ambiguous_city_offers_each_match_as_a_button(client: Client) -> None:
+    FacilityFactory(codes=codes_text("MU"), latitude=39.80, longitude=-89.64)  # Springfield, IL
+    html = _search(client, {"near": "Springfield", "service": "MU", "radius": "50"}).content.decode()
     assert 'data-testid="place-choices"' in html
-    assert "?near=Springfield%2C+IL&amp;service=MU" in html
+    # Each choice sends the other form, which carries the same choices; Enter in the
+    # place box still presses Search (the first button of the search form itself).
+    assert 'form="place-choice-form" name="near" value="Springfield, IL"' in html
+    choice_form = html.split('id="place-choice-form"')[1].split("</form>")[0]
+    assert 'name="service" value="MU"' in choice_form
+    assert 'name="radius" value="50"' in choice_form
+    response = _search(client, {"near": "Springfield, IL", "service": "MU", "radius": "50"})
+    assert response.content.decode().count('data-testid="result"') == 1
 
 
 def test_a_linked_code_without_a_box_stays_chosen(client: Client) -> None:
-    html = client.get("/en/treatment/", {"service": ["CO", "BU"]}).content.decode()
+    html = _search(client, {"service": ["CO", "BU"]}).content.decode()
     assert 'value="CO" checked' in html
     assert "Also chosen" in html

@@ -7,8 +7,8 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_it_lists_articles_read_only(admin_client, fixture_articles):
-    response = admin_client.get("/admin/guide/article/")
+def test_it_lists_articles_read_only(staff_client, fixture_articles):
+    response = staff_client.get("/admin/guide/article/")
     assert response.status_code == 200
     assert "Buprenorfina" in response.content.decode()
-    assert admin_client.get("/admin/guide/article/add/").status_code == 403
+    assert staff_client.get("/admin/guide/article/add/").status_code == 403

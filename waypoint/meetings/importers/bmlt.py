@@ -13,12 +13,15 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from waypoint.meetings.importers.common import (
     FeedError,
     MeetingRecord,
     ParsedFeed,
+    conference_phone,
+    is_street_address,
     parse_coordinate,
     parse_time,
     text,
@@ -58,17 +61,24 @@ def parse_bmlt(meetings: Any, formats: list[Any]) -> ParsedFeed:
         meetings = meetings["meetings"]  # the get_used_formats=1 envelope
     if not isinstance(meetings, list):
         raise FeedError("GetSearchResults must return a JSON array of meetings")
+    limit = int(settings.IMPORT_MAX_ROWS)
+    if len(meetings) > limit:
+        raise FeedError(f"more than {limit:,} meetings in one feed (IMPORT_MAX_ROWS)")
     codes = format_types(formats)
-    warnings: list[str] = []
-    records: list[MeetingRecord] = []
+    parsed = ParsedFeed(records=[])
     seen: set[str] = set()
     for index, item in enumerate(meetings):
-        record = _record(item, index, codes, warnings)
-        if record.source_id in seen:
-            raise FeedError(f"id {record.source_id} appears twice", index=index, field="id_bigint")
+        # A bad meeting is left out with its reason; the rest of the server's list imports.
+        try:
+            record = _record(item, index, codes, parsed.warnings)
+            if record.source_id in seen:
+                raise FeedError(f"id {record.source_id} appears twice", index=index, field="id_bigint")
+        except FeedError as exc:
+            parsed.skipped.append(str(exc))
+            continue
         seen.add(record.source_id)
-        records.append(record)
-    return ParsedFeed(records=records, warnings=warnings)
+        parsed.records.append(record)
+    return parsed
 
 
 def _string(item: dict[str, Any], key: str, index: int, name: str) -> str:
@@ -136,8 +146,7 @@ def _record(item: Any, index: int, codes: dict[str, str], warnings: list[str]) -
     address_parts = [get("location_street"), get("location_municipality"), province_postal, get("location_nation")]
     address = ", ".join(p for p in address_parts if p) if attendance != "online" else ""
     online_url = web_url(get("virtual_meeting_link"))
-    if attendance in {"online", "hybrid"} and "ONL" not in types:
-        types.append("ONL")
+    phone, phone_note = conference_phone(get("phone_meeting_number")[:200])
     return MeetingRecord(
         source_id=meeting_id,
         name=name,
@@ -156,7 +165,10 @@ def _record(item: Any, index: int, codes: dict[str, str], warnings: list[str]) -
         longitude=longitude if attendance != "online" else None,
         online_url=online_url,
         online_notes=get("virtual_meeting_additional_info"),
-        phone=get("phone_meeting_number")[:100],
+        phone=phone,
+        phone_notes=phone_note,
+        # BMLT has no "approximate": a place without a street number is an area.
+        approximate=bool(address) and not is_street_address(address),
         notes=get("comments"),
         location_notes=get("location_info"),
     )

@@ -6,13 +6,13 @@ with respx and recorded responses (tests/fixtures/).
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from django.conf import settings
 
 from waypoint.meetings.importers.bmlt import parse_bmlt
 from waypoint.meetings.importers.common import FeedError, ParsedFeed
@@ -22,10 +22,18 @@ TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 ATTEMPTS = 3
 # Seconds before retry n (1-based); tests set it to 0.
 RETRY_BACKOFF = 1.0
-MAX_BYTES = 25 * 1024 * 1024
 USER_AGENT = "Waypoint meeting importer (+https://github.com/; self-hosted)"
 MEETING_GUIDE = "meeting_guide"
 BMLT = "bmlt"
+
+
+def max_bytes() -> int:
+    """IMPORT_MAX_MB (README): the cap for a feed file or a server's answer."""
+    return int(settings.IMPORT_MAX_MB) * 1024 * 1024
+
+
+def _too_large(what: str) -> FeedError:
+    return FeedError(f"{what} is larger than {settings.IMPORT_MAX_MB} MB (IMPORT_MAX_MB)")
 
 
 def is_url(location: str) -> bool:
@@ -44,10 +52,11 @@ def fetch(url: str, *, params: dict[str, str] | None = None) -> bytes:
                     status = response.status_code
                     if status < 400:
                         body = bytearray()
+                        limit = max_bytes()
                         for chunk in response.iter_bytes():
                             body.extend(chunk)
-                            if len(body) > MAX_BYTES:
-                                raise FeedError(f"the response is larger than {MAX_BYTES // 1024 // 1024} MB")
+                            if len(body) > limit:
+                                raise _too_large("the response")
                         return bytes(body)
             except httpx.HTTPError as exc:
                 last_error = f"{type(exc).__name__}: {exc}"
@@ -65,8 +74,8 @@ def read_location(location: str) -> bytes:
         return fetch(location)
     path = Path(location)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise FeedError(f"{location} is larger than {MAX_BYTES // 1024 // 1024} MB")
+        if path.stat().st_size > max_bytes():
+            raise _too_large(Path(location).name)
         return path.read_bytes()
     except OSError as exc:
         raise FeedError(f"cannot read {location}: {exc.strerror}") from None
@@ -101,9 +110,9 @@ def load_bmlt(root: str, *, service_bodies: str = "") -> ParsedFeed:
 
 def _json(raw: bytes, what: str) -> Any:
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise FeedError(f"{what} did not return JSON") from None
+        return load_json(raw)
+    except FeedError as exc:
+        raise FeedError(f"{what} did not return JSON ({exc.message})") from None
 
 
 def load(location: str, *, kind: str, service_bodies: str = "") -> ParsedFeed:
@@ -111,6 +120,4 @@ def load(location: str, *, kind: str, service_bodies: str = "") -> ParsedFeed:
         if not is_url(location):
             raise FeedError("a BMLT root server must be an http(s) URL")
         return load_bmlt(location, service_bodies=service_bodies)
-    raw = read_location(location)
-    load_json(raw)  # a clear "not valid JSON" error before anything else
-    return parse_meeting_guide(raw)
+    return parse_meeting_guide(read_location(location))

@@ -3,20 +3,30 @@
 Required by the spec: `name` and `slug`. `day` is 0 = Sunday … 6, a numeric string, an
 array of those, or absent (a meeting "by appointment"). Real feeds write `time` as "19:00"
 or "7:00 PM" and `updated` in several formats; both are accepted.
+
+Real feeds carry a few bad entries (a repeated slug, a day of 7): those entries are left
+out, each with its reason, and the rest of the feed is imported. Only a document that is
+not a feed at all raises FeedError.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
+
+from django.conf import settings
 
 from waypoint.meetings.importers.common import (
     FeedError,
     MeetingRecord,
     ParsedFeed,
+    conference_phone,
+    is_street_address,
+    optional_fields,
     parse_coordinate,
     parse_time,
+    parse_updated,
+    published_slug,
     text,
     us_zip_from_address,
     web_url,
@@ -24,9 +34,10 @@ from waypoint.meetings.importers.common import (
 from waypoint.meetings.meeting_types import is_known
 from waypoint.meetings.models import Fellowship, validate_timezone
 
-_UPDATED_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d"]
 _ATTENDANCE = {"in_person", "online", "hybrid", "inactive"}
-MAX_MEETINGS = 50_000
+# Earlier versions of the spec had an "online" type; today online attendance follows from
+# conference_url / conference_phone (TSML UI drops ONL), so the code is simply ignored.
+_LEGACY_TYPES = {"ONL"}
 
 
 def load_json(raw: bytes | str) -> Any:
@@ -35,29 +46,38 @@ def load_json(raw: bytes | str) -> Any:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         detail = f"line {exc.lineno}, column {exc.colno}: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else exc
         raise FeedError(f"not valid JSON ({detail})") from None
+    except RecursionError:
+        raise FeedError("not valid JSON (nested too deeply)") from None
+    except ValueError as exc:
+        # Python refuses integers of more than 4,300 digits (CVE-2020-10735).
+        raise FeedError(f"not valid JSON ({str(exc)[:80]})") from None
 
 
 def parse_meeting_guide(raw: bytes | str) -> ParsedFeed:
     data = load_json(raw)
     if not isinstance(data, list):
         raise FeedError("a Meeting Guide feed must be a JSON array of meetings")
-    if len(data) > MAX_MEETINGS:
-        raise FeedError(f"more than {MAX_MEETINGS} meetings in one feed")
-    warnings: list[str] = []
-    records: list[MeetingRecord] = []
+    limit = int(settings.IMPORT_MAX_ROWS)
+    if len(data) > limit:
+        raise FeedError(f"more than {limit:,} meetings in one feed (IMPORT_MAX_ROWS)")
+    parsed = ParsedFeed(records=[])
     seen: dict[str, int] = {}
     for index, item in enumerate(data):
-        record = _record(item, index, warnings)
-        if record.source_id in seen:
-            raise FeedError(
-                f"slug {record.source_id!r} already used by meeting #{seen[record.source_id]}",
-                index=index,
-                field="slug",
-                name=record.name,
-            )
+        try:
+            record = _record(item, index, parsed.warnings)
+            if record.source_id in seen:
+                raise FeedError(
+                    f"slug {record.source_id!r} already used by meeting #{seen[record.source_id]}",
+                    index=index,
+                    field="slug",
+                    name=record.name,
+                )
+        except FeedError as exc:
+            parsed.skipped.append(str(exc))
+            continue
         seen[record.source_id] = index
-        records.append(record)
-    return ParsedFeed(records=records, warnings=warnings)
+        parsed.records.append(record)
+    return parsed
 
 
 def _days(value: Any, index: int, name: str) -> list[int]:
@@ -75,17 +95,6 @@ def _days(value: Any, index: int, name: str) -> list[int]:
     return sorted(days)
 
 
-def _updated(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    for fmt in _UPDATED_FORMATS:
-        try:
-            return datetime.strptime(value.strip(), fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
-
-
 def _record(item: Any, index: int, warnings: list[str]) -> MeetingRecord:
     if not isinstance(item, dict):
         raise FeedError("each meeting must be a JSON object", index=index)
@@ -97,6 +106,9 @@ def _record(item: Any, index: int, warnings: list[str]) -> MeetingRecord:
     if isinstance(slug, bool) or not isinstance(slug, str | int) or not str(slug).strip():
         raise FeedError("is required (text)", index=index, field="slug", name=name)
     slug = str(slug).strip()[:200]
+    public_slug = published_slug(slug, index)
+    if public_slug != slug:
+        warnings.append(f"meeting #{index} ({name!r}): slug {slug!r} is not URL-safe, published as {public_slug!r}")
 
     def field(key: str, limit: int = 5000) -> str:
         return text(item.get(key), index=index, field_name=key, name=name, limit=limit)
@@ -120,7 +132,7 @@ def _record(item: Any, index: int, warnings: list[str]) -> MeetingRecord:
     types: list[str] = []
     for code in raw_types:
         code = code.strip()
-        if not code:
+        if not code or code in _LEGACY_TYPES:
             continue
         if not is_known(code):
             warnings.append(f"meeting #{index} ({name!r}): unknown type code {code!r} left out")
@@ -140,8 +152,21 @@ def _record(item: Any, index: int, warnings: list[str]) -> MeetingRecord:
     online_url = web_url(raw_url)
     if raw_url and not online_url:
         warnings.append(f"meeting #{index} ({name!r}): conference_url is not a web link, left out")
-    phone = field("conference_phone", 100)
-    approximate = item.get("approximate") in ("yes", True, "true", 1)
+    raw_phone = field("conference_phone", 200)
+    phone, phone_note = conference_phone(raw_phone)
+    if raw_phone and phone_note:
+        warnings.append(
+            f"meeting #{index} ({name!r}): conference_phone cleaned for dialling, {phone_note!r} kept in notes"
+        )
+    # The source's own value wins; without one, a place that is not a street address
+    # (a city, a county) is approximate, as the spec says for online meetings.
+    given = item.get("approximate")
+    if isinstance(given, str) and given.strip().lower() in {"yes", "no"}:
+        approximate = given.strip().lower() == "yes"
+    elif isinstance(given, bool):
+        approximate = given
+    else:
+        approximate = bool(address) and not is_street_address(address)
     attendance = item.get("attendance_option")
     if attendance not in _ATTENDANCE:
         online = bool(online_url or phone)
@@ -154,12 +179,14 @@ def _record(item: Any, index: int, warnings: list[str]) -> MeetingRecord:
         else:
             attendance = "inactive"
     fellowship = field("fellowship", 10).upper()
+    updated_utc, updated_local = parse_updated(item.get("updated"))
+    phone_notes = "\n".join(part for part in (field("conference_phone_notes"), phone_note) if part)
     regions = item.get("regions")
     region = " › ".join(r for r in regions if isinstance(r, str)) if isinstance(regions, list) else ""
     return MeetingRecord(
         source_id=slug,
         name=name,
-        slug=slug,
+        slug=public_slug,
         days=days,
         start_time=start,
         end_time=end,
@@ -176,11 +203,13 @@ def _record(item: Any, index: int, warnings: list[str]) -> MeetingRecord:
         online_url=online_url,
         online_notes=field("conference_url_notes"),
         phone=phone,
-        phone_notes=field("conference_phone_notes"),
+        phone_notes=phone_notes,
         notes=field("notes"),
         location_notes=field("location_notes"),
         group=field("group", 200),
         region=(region or field("region", 200))[:200],
         source_url=web_url(field("url", 500)),
-        source_updated=_updated(item.get("updated")),
+        source_updated=updated_utc,
+        source_updated_local=updated_local,
+        extra=optional_fields(item, index=index, name=name, warnings=warnings),
     )

@@ -5,18 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from waypoint.meetings.models import Feed, Meeting
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def staff_client(client):
-    user = get_user_model().objects.create_superuser(username="operator", password="a long test password 1")
-    client.force_login(user)
-    return client
+# `staff_client` (root conftest): an operator whose session passed two-step sign-in, which
+# the admin requires.
 
 
 def test_an_operator_registers_a_feed_and_refreshes_it(staff_client, tmp_path):

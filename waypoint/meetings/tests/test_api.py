@@ -102,4 +102,3 @@ def test_it_needs_a_place_or_online(client):
     response = client.get("/api/v1/meetings", {"day": "2"})
     assert response.status_code == 422
     assert [d["loc"] for d in response.json()["detail"]] == [["query", "near"]]
-    assert client.get("/en/meetings/calendar.ics", {"day": "2"}).status_code == 400

@@ -1,8 +1,11 @@
-"""The finder in Chromium: tonight near a ZIP → the meeting → its .ics, with and without JS."""
+"""The finder in Chromium: tonight near a ZIP → the results' .ics → the meeting → its .ics,
+with and without JS; the address bar (so the history) never shows the place or the filters."""
 
 from __future__ import annotations
 
+import re
 from datetime import time
+from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
@@ -11,6 +14,7 @@ from waypoint.meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.browser
 PAGE_BUDGET_BYTES = 60 * 1024
+RESULTS = re.compile(r"^/en/meetings/results/[A-Za-z0-9_-]{22}/$")
 
 
 def _meetings():
@@ -34,11 +38,25 @@ def _find_and_open(visit):
     assert page.get_by_role("button", name="Use my location").count() == (1 if visit.javascript else 0)
     page.get_by_label("Near (ZIP code, or city and state)").fill("22903")
     page.get_by_label("Starting in the next 2 hours").check()
+    page.get_by_text("More choices: kind of meeting, fellowship").click()
+    page.get_by_label("Newcomer").check()
     page.get_by_test_id("find-meetings").click()
+    page.wait_for_url("**/en/meetings/results/*/")
+    # The form posted: the address is an opaque id, with no place or filter in it.
+    assert RESULTS.match(urlsplit(page.url).path), page.url
+    assert urlsplit(page.url).query == ""
+    assert "22903" not in page.url
     page.wait_for_selector("[data-testid=results]")
+    assert page.get_by_label("Near (ZIP code, or city and state)").input_value() == "22903"
+    assert page.get_by_label("Newcomer").is_checked()
     cards = page.get_by_test_id("meeting-card")
     assert cards.count() >= 2
     visit.assert_axe_clean()
+    with page.expect_download() as info:
+        page.get_by_test_id("search-ics").click()
+    found = Calendar.from_ical(open(info.value.path(), "rb").read())  # noqa: SIM115
+    assert len(found.walk("VEVENT")) == cards.count()
+    assert "from your Waypoint search" in str(found["X-WR-CALDESC"])
     cards.first.locator("a").first.click()
     page.wait_for_selector("[data-testid=meeting-when]")
     assert "America/New_York" in page.get_by_test_id("meeting-when").inner_text()

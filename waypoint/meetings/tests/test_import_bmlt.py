@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from waypoint.meetings import services
 from waypoint.meetings.importers.bmlt import parse_bmlt
-from waypoint.meetings.importers.common import FeedError
+from waypoint.meetings.importers.common import FeedError, FeedShrinks
 from waypoint.meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
@@ -58,15 +58,22 @@ def test_it_imports_a_bmlt_root_converting_weekdays_formats_and_venues(capsys):
     women = Meeting.objects.get(source_id="2104")
     assert women.days == [3]
     assert women.attendance == "hybrid"
-    assert set(women.types) == {"W", "ONL", "S"}
+    # Online attendance comes from the venue and link, never an "ONL" type (not in the spec).
+    assert set(women.types) == {"W", "S"}
 
 
 @respx.mock
 def test_it_guesses_bmlt_for_a_root_url_and_retries_a_server_error():
     route = respx.get(ENDPOINT, params={"switcher": "GetSearchResults"}).mock(
-        side_effect=[httpx.Response(503), httpx.ConnectTimeout("slow"), httpx.Response(200, json=[])]
+        side_effect=[
+            httpx.Response(503),
+            httpx.ConnectTimeout("slow"),
+            httpx.Response(200, json=_fixture("bmlt-getsearchresults.json")[:1]),
+        ]
     )
-    respx.get(ENDPOINT, params={"switcher": "GetFormats"}).mock(return_value=httpx.Response(200, json=[]))
+    respx.get(ENDPOINT, params={"switcher": "GetFormats"}).mock(
+        return_value=httpx.Response(200, json=_fixture("bmlt-getformats.json"))
+    )
     result = services.feed_import_location(location=ROOT)
     assert result.feed.kind == "bmlt"
     assert route.call_count == 3
@@ -87,7 +94,11 @@ def test_a_refresh_drops_meetings_the_server_no_longer_lists():
     respx.reset()
     respx.routes.clear()
     _mock(respx, meetings=_fixture("bmlt-getsearchresults.json")[:2])
-    result = services.feed_refresh(feed=feed)
+    # Half of the feed gone: refused unless the operator allows it (IMPORT_MAX_SHRINK_PERCENT).
+    with pytest.raises(FeedShrinks, match="would remove 2 of its 4 meetings"):
+        services.feed_refresh(feed=feed)
+    assert Meeting.objects.count() == 4
+    result = services.feed_refresh(feed=feed, allow_shrink=True)
     assert (result.unchanged, result.removed) == (2, 2)
     assert sorted(Meeting.objects.values_list("source_id", flat=True)) == ["2101", "2102"]
 
@@ -103,12 +114,14 @@ def test_a_refresh_drops_meetings_the_server_no_longer_lists():
         ({"latitude": "abc"}, "latitude"),
     ],
 )
-def test_it_rejects_bad_values_naming_the_field(change, field):
+def test_it_skips_a_bad_meeting_naming_it_and_the_field(change, field):
     meetings = _fixture("bmlt-getsearchresults.json")
     meetings[1].update(change)
-    with pytest.raises(FeedError) as info:
-        parse_bmlt(meetings, _fixture("bmlt-getformats.json"))
-    assert (info.value.index, info.value.field) == (1, field)
+    parsed = parse_bmlt(meetings, _fixture("bmlt-getformats.json"))
+    assert len(parsed.records) == len(meetings) - 1
+    assert len(parsed.skipped) == 1
+    assert parsed.skipped[0].startswith("meeting #1")
+    assert f"field {field!r}" in parsed.skipped[0]
 
 
 @respx.mock
@@ -135,13 +148,13 @@ def test_it_reads_a_meeting_guide_feed_over_http_and_does_not_retry_a_404():
 
 
 @respx.mock
-def test_it_stops_reading_a_feed_larger_than_the_cap(monkeypatch):
+def test_it_stops_reading_a_feed_larger_than_the_cap(settings):
     from waypoint.meetings.importers import fetch
 
-    monkeypatch.setattr(fetch, "MAX_BYTES", 1000)
+    settings.IMPORT_MAX_MB = 1
     url = "https://meetings.example.org/feed.json"
-    respx.get(url).mock(return_value=httpx.Response(200, content=b"[" + b" " * 5000 + b"]"))
-    with pytest.raises(FeedError, match="larger than"):
+    respx.get(url).mock(return_value=httpx.Response(200, content=b"[" + b" " * (1024 * 1024) + b"]"))
+    with pytest.raises(FeedError, match=r"larger than 1 MB \(IMPORT_MAX_MB\)"):
         fetch.fetch(url)
     respx.get(url).mock(return_value=httpx.Response(200, content=b"[]"))
     assert fetch.fetch(url) == b"[]"

@@ -89,14 +89,13 @@ def test_it_rejects_the_invalid_real_feed_and_changes_nothing():
     assert not Feed.objects.filter(url__endswith="invalid.json").exists()
 
 
-def test_it_names_the_meeting_and_field_of_a_bad_day(tmp_path):
+def test_it_skips_a_bad_day_naming_the_meeting_and_field_and_imports_the_rest(tmp_path):
     # The invalid feed's entries, without its trailing junk, still use day 7.
     raw = shared_data_path("meetings", "meeting-guide-invalid.json").read_text(encoding="utf-8")
     entries = json.loads(raw[: raw.rindex("]") + 1])
-    with pytest.raises(FeedError) as info:
-        _import(_feed_file(tmp_path, entries))
-    assert (info.value.index, info.value.field) == (6, "day")
-    assert "meeting #6 ('Sunday 8pm'), field 'day'" in str(info.value)
+    result = _import(_feed_file(tmp_path, entries))
+    assert any(reason.startswith("meeting #6 ('Sunday 8pm'), field 'day'") for reason in result.skipped)
+    assert result.created == len(entries) - len(result.skipped) > 0
 
 
 @pytest.mark.parametrize(
@@ -112,12 +111,15 @@ def test_it_names_the_meeting_and_field_of_a_bad_day(tmp_path):
         (_entry(notes={"a": 1}), "notes"),
     ],
 )
-def test_it_rejects_wrong_types_whole(tmp_path, entry, field):
+def test_it_skips_an_entry_of_the_wrong_type_and_imports_the_others(tmp_path, entry, field):
     feed = _import(_feed_file(tmp_path, [_entry(slug="good")])).feed
-    with pytest.raises(FeedError) as info:
-        services.feed_import(feed=feed, parsed=parse_meeting_guide(json.dumps([_entry(slug="other"), entry])))
-    assert (info.value.index, info.value.field) == (1, field)
-    assert list(Meeting.objects.values_list("slug", flat=True)) == ["good"]
+    parsed = parse_meeting_guide(json.dumps([_entry(slug="good"), _entry(slug="other", day=5), entry]))
+    assert len(parsed.skipped) == 1
+    assert parsed.skipped[0].startswith("meeting #2")
+    assert f"field {field!r}" in parsed.skipped[0]
+    result = services.feed_import(feed=feed, parsed=parsed)
+    assert (result.created, result.unchanged, len(result.skipped)) == (1, 1, 1)
+    assert sorted(Meeting.objects.values_list("slug", flat=True)) == ["good", "other"]
 
 
 def test_it_rejects_a_feed_that_is_not_a_list(tmp_path):
@@ -137,7 +139,7 @@ def test_it_updates_changed_meetings_and_removes_only_its_own_gone_ones(tmp_path
     other = _import(_feed_file(tmp_path, [_entry(slug="x", name="Far away", latitude=40.0)], "other.json"))
     _import(path)
     path.write_text(json.dumps([_entry(time="19:30")]), encoding="utf-8")
-    result = _import(path)
+    result = _import(path, allow_shrink=True)  # half of the feed goes: the operator allows it
     assert (result.updated, result.removed) == (1, 1)
     assert Meeting.objects.get(slug="tuesday-hope").start_time == time(19, 30)
     assert not Meeting.objects.filter(slug="b").exists()
@@ -153,11 +155,11 @@ def test_it_merges_the_same_meeting_from_two_feeds_and_keeps_it_until_both_drop_
     assert Meeting.objects.count() == 1
     assert MeetingSource.objects.count() == 2
     (tmp_path / "a.json").write_text("[]", encoding="utf-8")
-    _import(tmp_path / "a.json")
+    _import(tmp_path / "a.json", allow_shrink=True)
     meeting = Meeting.objects.get()
     assert (meeting.feed, meeting.source_id) == (second.feed, "hope-tue")
     (tmp_path / "b.json").write_text("[]", encoding="utf-8")
-    _import(tmp_path / "b.json")
+    _import(tmp_path / "b.json", allow_shrink=True)
     assert not Meeting.objects.exists()
     assert first.feed.pk != second.feed.pk
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -21,12 +22,18 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)  # Tuesday 17:30 in New York
 
 
+def _find(client, params, language="en"):
+    """Posts the finder's form as a browser does and follows it to the results address."""
+    return client.post(f"/{language}/meetings/", params, follow=True)
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_finder_lists_meetings_starting_soon_near_a_zip(client, django_assert_max_num_queries):
     MeetingFactory(name="Hope Tonight", types=["BE"])
     MeetingFactory(name="Wednesday Thing", day_mask=1 << 3)
+    response = client.post("/en/meetings/", {"near": "22903", "when": "soon"})
     with django_assert_max_num_queries(5):
-        response = client.get("/en/meetings/", {"near": "22903", "when": "soon"})
+        response = client.get(response["Location"])
     body = response.content.decode()
     assert response.status_code == 200
     assert "Hope Tonight" in body
@@ -36,10 +43,10 @@ def test_the_finder_lists_meetings_starting_soon_near_a_zip(client, django_asser
 
 
 def test_the_finder_shows_field_errors(client):
-    response = client.get("/en/meetings/", {"near": "99999"})
+    response = _find(client, {"near": "99999"})
     assert response.status_code == 400
     assert "We could not find the ZIP code 99999." in response.content.decode()
-    response = client.get("/en/meetings/", {"near": "", "when": "soon"})
+    response = _find(client, {"near": "", "when": "soon"})
     assert response.status_code == 400
     assert "or choose online meetings" in response.content.decode()
 
@@ -48,13 +55,13 @@ def test_the_finder_shows_field_errors(client):
 def test_today_lists_meetings_in_clock_order_including_earlier_ones(client):
     MeetingFactory(name="Morning", start_time=time(8))
     MeetingFactory(name="Evening", start_time=time(19))
-    body = client.get("/en/meetings/", {"near": "22903", "when": "today"}).content.decode()
+    body = _find(client, {"near": "22903", "when": "today"}).content.decode()
     assert body.index("Morning") < body.index("Evening")
 
 
 def test_the_finder_speaks_spanish(client):
     MeetingFactory(name="Nueva Vida", types=["S"])
-    body = client.get("/es/meetings/", {"near": "22903", "when": "any"}).content.decode()
+    body = _find(client, {"near": "22903", "when": "any"}, "es").content.decode()
     assert "Nueva Vida" in body
     assert "Español" in body  # the type's Spanish name from the data table
     assert "Martes" in body
@@ -99,9 +106,15 @@ def test_a_meeting_with_no_set_day_has_no_ics(client):
 def test_a_search_can_be_downloaded_as_one_calendar(client):
     MeetingFactory(name="A")
     MeetingFactory(name="B", start_time=time(20))
-    response = client.get("/en/meetings/calendar.ics", {"near": "22903", "when": "today"})
-    names = [str(e["summary"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
+    results = _find(client, {"near": "22903", "when": "today"})
+    link = re.search(r'href="([^"]+)" data-testid="search-ics"', results.content.decode())
+    assert link is not None
+    response = client.get(link.group(1))
+    assert response["Content-Disposition"] == 'attachment; filename="meetings.ics"'
+    calendar = Calendar.from_ical(response.content)
+    names = [str(e["summary"]) for e in calendar.walk("VEVENT")]
     assert names == ["A", "B"]
+    assert str(calendar["X-WR-CALDESC"]).startswith("All 2 meetings from your Waypoint search.")
 
 
 def _feed(client):

@@ -35,6 +35,7 @@ def answers_for_total(definition: Instrument, total: int, **fixed: Any) -> dict[
 SITUATION_BASE = {
     "using_now": "using",
     "withdrawal": "mild",
+    "alcohol_or_benzos": "no",
     "pregnant": "no",
     "age": "26_plus",
     "insurance": "not_sure",

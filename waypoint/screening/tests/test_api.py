@@ -66,7 +66,9 @@ def test_it_gives_a_422_naming_the_invalid_item(client):
     answers["gooseflesh"] = 1
     response = client.post("/api/v1/instruments/cows/score", {"answers": answers}, content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"item": "gooseflesh", "message": "must be one of: 0, 3, 5"}]
+    assert response.json()["detail"] == [
+        {"loc": ["body", "answers", "gooseflesh"], "msg": "must be one of: 0, 3, 5", "type": "invalid_answer"}
+    ]
 
 
 def test_it_gives_a_422_naming_a_missing_item(client):
@@ -76,7 +78,9 @@ def test_it_gives_a_422_naming_a_missing_item(client):
         "/api/v1/instruments/sows-gossop/score", {"answers": answers}, content_type="application/json"
     )
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"item": "insomnia", "message": "needs an answer"}]
+    assert response.json()["detail"] == [
+        {"loc": ["body", "answers", "insomnia"], "msg": "needs an answer", "type": "invalid_answer"}
+    ]
 
 
 def test_it_gives_a_422_without_an_answers_object(client):

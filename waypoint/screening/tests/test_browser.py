@@ -3,7 +3,7 @@ Spanish, with JavaScript off and on, through uvicorn and Chromium."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import resolve
@@ -63,6 +63,9 @@ def _self_check_to_locator(visit) -> None:
     assert page.get_by_test_id("total").inner_text() == "5"
     assert "moderado" in page.get_by_test_id("band").inner_text()
     assert page.get_by_test_id("crisis-help").count() == 0
+    # The ways to the locator are forms (posting BU, or MU + OTP), not links with codes.
+    assert page.get_by_test_id("find-places").count() == 2
+    assert page.locator("a[href*='service=']").count() == 0
     _check_page(visit)
 
     page.get_by_test_id("to-decision-aid").click()
@@ -74,16 +77,21 @@ def _self_check_to_locator(visit) -> None:
     assert page.get_by_test_id("comparison").is_visible()
     _check_page(visit)
 
-    link = page.get_by_test_id("find-buprenorphine")
-    href = link.get_attribute("href")
-    url = urlsplit(href)
-    assert url.path == "/es/treatment/"
-    assert parse_qs(url.query) == {"service": ["BU", "MD", "SP"]}
-    # The locator is another app's page: the link must carry the right codes (above) and
-    # lead to its search view; what that page shows is not this app's to test.
+    # "Find places that offer this" posts the codes to the locator: nothing in any URL.
+    assert page.locator("a[href*='service='], a[href*='near=']").count() == 0
+    find = page.get_by_test_id("find-buprenorphine")
+    form_action = find.evaluate("button => button.form.getAttribute('action')")
     with translation.override("es"):
-        assert resolve(url.path).view_name == "directory:search"
-    assert visit.foreign_requests() == []
+        assert resolve(form_action).view_name == "directory:search"
+    find.click()
+    page.wait_for_url("**/es/treatment/results/*/")
+    assert urlsplit(page.url).query == ""
+    for code in ("BU", "MD", "SP"):
+        assert code not in urlsplit(page.url).path
+        assert page.get_by_test_id(f"service-{code}").is_checked()
+    # No place was given: the locator keeps the services and asks where.
+    assert page.get_by_test_id("needs-place").is_visible()
+    _check_page(visit)
 
 
 def test_it_shows_crisis_help_first_when_the_answer_signals_danger(browser_visit):

@@ -119,3 +119,25 @@ def test_it_reports_unreadable_yaml_with_the_file_name(tmp_path: Path):
     path.write_text("id: [unclosed", encoding="utf-8")
     with pytest.raises(DefinitionError, match=r"^broken\.yaml: cannot be read"):
         load_file(path)
+
+
+def test_it_refuses_an_unknown_field_instead_of_ignoring_it():
+    # A misspelt `crisis_values` would otherwise silently stop showing crisis help.
+    data = _cows()
+    data["items"][0]["crisis_valeus"] = [4]
+    _fails(data, "item 1 (pulse)", "field 'crisis_valeus' is not a known field")
+
+
+def test_it_names_a_wrongly_typed_band_limit():
+    data = _cows()
+    data["bands"][0]["max"] = "four"
+    _fails(data, "band 1", "field 'max'")
+
+
+def test_it_accepts_a_version_written_as_a_number_and_a_one_string_citation():
+    data = _cows()
+    data["version"] = 2.0
+    data["licence"] = "Public domain"
+    definition = parse_definition(data, source="cows.yaml", expected_id="cows")
+    assert definition.version == "2.0"
+    assert definition.licence == {"en": "Public domain", "es": "Public domain"}

@@ -36,7 +36,8 @@ def test_it_builds_fhir_resources_that_validate(instrument_id, language):
     first = questionnaire.item[0]
     assert first.type == "choice"
     assert first.answerOption[0].valueCoding.code == str(result.instrument.items[0].values[0])
-    assert response.questionnaire == f"urn:waypoint:questionnaire:{instrument_id}|1.0"
+    assert response.questionnaire == f"urn:waypoint:questionnaire:{instrument_id}|{result.instrument.version}"
+    assert re.fullmatch(r"\d+\.\d+", result.instrument.version)
     answered = {item.linkId: item.answer[0] for item in response.item}
     assert answered["total"].valueInteger == result.total
     key = result.instrument.items[0].key
@@ -88,3 +89,19 @@ def test_it_keeps_spanish_accents_in_the_pdf():
 
 def test_it_swaps_characters_the_core_font_cannot_draw():
     assert latin1("5–12 ≥47 “ok” ñ") == '5-12 >=47 "ok" ñ'
+
+
+def _squeezed(text: str) -> str:
+    """Text without whitespace: the PDF wraps lines, so words may lose the space between them."""
+    return re.sub(r"\s+", "", text)
+
+
+def test_it_puts_988_and_911_first_in_the_pdf_crisis_help():
+    result = score(instrument("oud-self-check"), oud_answers(2, suicidal_thoughts=1))
+    for language in ("en", "es"):
+        text = _squeezed(_pdf_text(result_pdf(result, language=language)))
+        crisis, emergency, referral = text.index("988"), text.index("911"), text.index("1-800-662-4357")
+        assert crisis < emergency < referral
+        # ...and before the score.
+        assert emergency < text.index("Total")
+    assert _squeezed("Call or text 988") in _squeezed(_pdf_text(result_pdf(result, language="en")))

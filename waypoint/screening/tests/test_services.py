@@ -7,11 +7,11 @@ import importlib
 import pytest
 
 from waypoint.core import userdata
+from waypoint.core.tests.personas import UserFactory
 from waypoint.screening import services
 from waypoint.screening.engine import AnswerError
 from waypoint.screening.models import SavedResult
 from waypoint.screening.selectors import results_for_user
-from waypoint.screening.tests.factories import UserFactory
 from waypoint.screening.tests.helpers import answers_for_total, instrument, oud_answers
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_it_registers_with_the_user_data_registry():
     provider = next(p for p in userdata.providers() if p.key == "screening.results")
     assert provider.exporter is services.results_export_for_user
-    assert provider.deleter is services.results_delete_for_user
+    assert provider.remover is services.results_delete_for_user
 
 
 def test_it_saves_a_rescored_result():
@@ -47,11 +47,11 @@ def test_it_exports_and_deletes_only_the_owners_results():
     services.result_save(
         user=other, instrument_id="sows-gossop", answers=answers_for_total(instrument("sows-gossop"), 9)
     )
-    exported = services.results_export_for_user(owner)
+    exported = services.results_export_for_user(user=owner)
     assert [(row["instrument"], row["total"]) for row in exported] == [("barc-10", 47), ("sows-gossop", 3)]
     assert exported[0]["answers"]["energy"] in range(1, 7)
-    assert services.results_delete_for_user(owner) == 2
-    assert services.results_export_for_user(owner) == []
+    assert services.results_delete_for_user(user=owner) == 2
+    assert services.results_export_for_user(user=owner) == []
     assert SavedResult.objects.filter(user=other).count() == 1
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
+from waypoint.core.tests.personas import UserFactory
 from waypoint.screening.engine import PUBLISHED
 from waypoint.screening.models import SavedResult
-from waypoint.screening.tests.factories import UserFactory
 from waypoint.screening.tests.helpers import answers_for_total, instrument, oud_answers
 from waypoint.screening.tests.helpers import situation as situation_answers
 
@@ -181,11 +180,10 @@ def test_it_suggests_care_with_locator_links_from_the_situation(client):
     assert "no-store" in response["Cache-Control"]
     html = _html(response)
     assert html.index('data-testid="care-buprenorphine"') < html.index('data-testid="care-naltrexone"')
-    link = re.search(r'data-testid="care-methadone".*?href="([^"]+)"', html, re.S)
-    assert link is not None
-    url = urlsplit(link.group(1).replace("&amp;", "&"))
-    assert url.path == "/es/treatment/"
-    assert parse_qs(url.query) == {"service": ["MU", "OTP", "MD", "SP"]}
+    # "Find places" posts the codes to the locator (no health facts in a URL).
+    form = _find_places_form(html, "care-methadone")
+    assert form["action"] == "/es/treatment/"
+    assert form["fields"] == [("service", "MU"), ("service", "OTP"), ("service", "MD"), ("service", "SP")]
     assert 'data-testid="comparison"' in html
     assert "11.3" in html
     assert "36.1" in html
@@ -202,9 +200,17 @@ def test_it_asks_again_for_missing_situation_answers(client):
 
 def test_it_passes_the_place_to_the_locator_links(client):
     html = _html(client.post("/en/check/which-care/", {**situation_answers(), "near": "Denver, CO<script>"}))
-    link = re.search(r'data-testid="care-buprenorphine".*?href="([^"]+)"', html, re.S)
-    query = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)
-    assert query == {"service": ["BU"], "near": ["Denver, COscript"]}
+    form = _find_places_form(html, "care-buprenorphine")
+    assert form["fields"] == [("service", "BU"), ("near", "Denver, COscript")]
+
+
+def _find_places_form(html, care_testid):
+    """The action and hidden fields (but the CSRF token) of a suggestion's "find places" form."""
+    block = html.split(f'data-testid="{care_testid}"', 1)[1]
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', block, re.S)
+    assert form is not None
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2))
+    return {"action": form.group(1), "fields": [f for f in fields if f[0] != "csrfmiddlewaretoken"]}
 
 
 def test_it_shows_a_signed_in_persons_sows_trend_from_saved_results(client):
@@ -219,6 +225,6 @@ def test_it_shows_a_signed_in_persons_sows_trend_from_saved_results(client):
 
 def test_it_asks_the_situation_questions_with_an_optional_place(client):
     html = _html(client.get("/es/check/which-care/"))
-    assert html.count("<fieldset") == 13
+    assert html.count("<fieldset") == 14
     assert '<label for="near">' in html
     assert "¿Está embarazada, o podría estarlo?" in html

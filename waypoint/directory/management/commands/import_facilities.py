@@ -1,4 +1,4 @@
-"""python manage.py import_facilities PATH [PATH ...] [--format FORMAT]"""
+"""python manage.py import_facilities PATH [PATH ...] [--format FORMAT] [--source NAME] [--allow-shrink]"""
 
 from __future__ import annotations
 
@@ -17,25 +17,39 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)
         parser.add_argument("--format", choices=FORMATS, help="Force a format instead of detecting it.")
+        parser.add_argument(
+            "--source",
+            default="",
+            help="The list this file replaces (default: its format for national lists, format:file name for "
+            "locator exports).",
+        )
+        parser.add_argument(
+            "--allow-shrink",
+            action="store_true",
+            help="Accept a file that removes more than IMPORT_MAX_SHRINK_PERCENT of what its source listed.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         code_table_load()
         failed = []
         for path in options["paths"]:
             try:
-                result = facilities_import(path=path, fmt=options["format"])
+                result = facilities_import(
+                    path=path, fmt=options["format"], source=options["source"], allow_shrink=options["allow_shrink"]
+                )
             except ImportRejected as exc:
                 # Each file is its own transaction: the others still import.
                 self.stderr.write(f"REJECTED {exc}")
                 failed.append(str(path))
                 continue
-            self.stdout.write(
-                f"{path.name} [{result.format}]: read {result.read}, created {result.created}, "
-                f"updated {result.updated}, merged {result.merged}, rejected {result.rejected}"
-            )
+            self.stdout.write(f"{path.name} [{result.format}] as source {result.source!r}: {result.summary()}")
             if result.merge_rules:
                 rules = ", ".join(f"{rule} {count}" for rule, count in sorted(result.merge_rules.items()))
                 self.stdout.write(f"  match rules: {rules}")
+            if result.facilities_removed:
+                self.stdout.write(
+                    f"  places removed (merged into another place, or no longer listed): {result.facilities_removed}"
+                )
             if result.unknown_fields:
                 self.stdout.write(f"  unknown fields: {result.unknown_fields}")
             if result.unknown_codes:

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from waypoint.directory.importers import ImportRejected
 from waypoint.directory.refresh import RefreshFailed, RefreshOptions, refresh_run
 from waypoint.directory.services import code_table_load
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--delay", type=float, default=1.0, help="Seconds between requests.")
         parser.add_argument("--retries", type=int, default=4)
         parser.add_argument("--timeout", type=float, default=30.0)
+        parser.add_argument(
+            "--allow-shrink",
+            action="store_true",
+            help="Accept a result that removes more than IMPORT_MAX_SHRINK_PERCENT of the places the API gave before.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 1 <= options["page_size"] <= 2000:
@@ -35,11 +41,12 @@ class Command(BaseCommand):
             retries=options["retries"],
             delay=options["delay"],
             timeout=options["timeout"],
+            allow_shrink=options["allow_shrink"],
         )
         try:
             result = refresh_run(options=refresh, log=self.stdout.write)
+        except ImportRejected as exc:
+            raise CommandError(f"REJECTED {exc}") from exc
         except (RefreshFailed, httpx.HTTPError) as exc:
             raise CommandError(f"refresh stopped: {exc}. Run again with --resume to continue.") from exc
-        self.stdout.write(
-            f"imported: read {result.read}, created {result.created}, updated {result.updated}, merged {result.merged}"
-        )
+        self.stdout.write(f"imported: {result.summary()}")

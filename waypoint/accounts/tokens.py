@@ -1,0 +1,132 @@
+"""Personal access tokens: for the installable app and for people who want their data.
+
+A token is shown once, when it is made, and stored only as a SHA-256 digest (tokens are
+256-bit random strings, so a fast hash is enough — as GitHub does; Argon2 on every API
+call would cost more than the request). Its first characters are kept in clear as a
+lookup prefix and to let the person tell their tokens apart. Each token is "read" or
+"read-write", can be revoked, and says when it was last used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from waypoint.core.access import NotAllowed
+
+TOKEN_PREFIX = "wpt_"  # noqa: S105 - a marker that says what the string is, not a secret
+_PREFIX_CHARS = 8
+# last_used_at is written at most this often, so a busy client does not write on every call.
+_USED_RESOLUTION = timedelta(minutes=5)
+
+
+class PersonalAccessToken(models.Model):
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read-write", _("Read and write")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(max_length=_PREFIX_CHARS, unique=True)
+    digest = models.CharField(max_length=64)
+    scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "accounts"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"token {self.prefix}…"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+# --- Services ---------------------------------------------------------------------------
+
+
+def token_create(*, user: Any, name: str, scope: str) -> tuple[PersonalAccessToken, str]:
+    """Makes a token; returns it with its clear text, which exists only now."""
+    for _attempt in range(5):
+        prefix = secrets.token_hex(_PREFIX_CHARS // 2)
+        raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+        token = PersonalAccessToken(user=user, name=name.strip(), prefix=prefix, digest=_digest(raw), scope=scope)
+        token.full_clean()
+        if not PersonalAccessToken.objects.filter(prefix=prefix).exists():
+            with transaction.atomic():
+                token.save()
+            return token, raw
+    raise RuntimeError("Could not find a free token prefix.")
+
+
+def token_revoke(*, user: Any, token_id: int) -> None:
+    token = token_for_owner(user=user, token_id=token_id)
+    PersonalAccessToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def tokens_export(*, user: Any) -> list[dict[str, Any]]:
+    """What "My data" shows of a person's tokens (never the digest)."""
+    return [
+        {
+            "name": t.name,
+            "scope": t.scope,
+            "created": t.created_at.isoformat(),
+            "last_used": t.last_used_at.isoformat() if t.last_used_at else None,
+            "revoked": t.revoked_at.isoformat() if t.revoked_at else None,
+        }
+        for t in PersonalAccessToken.objects.filter(user=user)
+    ]
+
+
+def tokens_delete(*, user: Any) -> int:
+    return int(PersonalAccessToken.objects.filter(user=user).delete()[0])
+
+
+# --- Selectors --------------------------------------------------------------------------
+
+
+def tokens_for_user(*, user: Any) -> list[PersonalAccessToken]:
+    return list(PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True))
+
+
+def token_for_owner(*, user: Any, token_id: int) -> PersonalAccessToken:
+    token = PersonalAccessToken.objects.filter(pk=token_id).first()
+    if token is None:
+        raise NotAllowed()
+    if token.user_id != user.pk:
+        raise NotAllowed()
+    return token
+
+
+def token_authenticate(raw: str) -> PersonalAccessToken | None:
+    """The live token `raw` is, or None. Constant-time comparison of the digest."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    prefix = raw[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + _PREFIX_CHARS]
+    token = (
+        PersonalAccessToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.digest, _digest(raw)):
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > _USED_RESOLUTION:
+        PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

@@ -1,0 +1,109 @@
+"""How API clients prove who they are: personal access tokens (hashed, scoped, revocable)
+and the browser's session (with CSRF on unsafe methods)."""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import path
+from ninja import NinjaAPI, Router
+
+from waypoint.accounts.tokens import PersonalAccessToken, token_create, token_revoke
+from waypoint.core import apierrors
+from waypoint.core.access import Policy, api_access
+from waypoint.core.apiauth import PERSONAL_AUTH
+
+pytestmark = pytest.mark.django_db
+
+router = Router(auth=PERSONAL_AUTH)
+
+
+@router.get("/whoami", response={200: dict[str, Any], **apierrors.AUTH_ERROR_RESPONSES})
+@api_access(Policy.SIGNED_IN)
+def whoami(request: Any) -> dict[str, Any]:
+    return {"username": request.user.username}
+
+
+@router.post("/things", response={200: dict[str, Any], **apierrors.AUTH_ERROR_RESPONSES})
+@api_access(Policy.SIGNED_IN)
+def make_thing(request: Any) -> dict[str, Any]:
+    return {"made_by": request.user.username}
+
+
+api = NinjaAPI(urls_namespace="apiauth-test")
+apierrors.install(api)
+api.add_router("/t", router)
+urlconf = types.ModuleType("waypoint_apiauth_test_urls")
+urlconf.urlpatterns = [path("api/", api.urls)]  # type: ignore[attr-defined]
+sys.modules[urlconf.__name__] = urlconf
+
+
+@pytest.fixture(autouse=True)
+def _urls(settings):
+    settings.ROOT_URLCONF = urlconf.__name__
+
+
+def bearer(raw: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_a_token_is_stored_only_as_a_digest(alice):
+    token, raw = token_create(user=alice, name="phone", scope="read")
+    stored = PersonalAccessToken.objects.filter(pk=token.pk).values_list("prefix", "digest").get()
+    assert raw.startswith("wpt_" + stored[0])
+    assert raw not in stored
+    assert len(stored[1]) == 64
+
+
+def test_a_read_token_reads_and_cannot_write(alice):
+    _, raw = token_create(user=alice, name="phone", scope="read")
+    client = Client()
+    assert client.get("/api/t/whoami", **bearer(raw)).json() == {"username": "alice"}
+    refused = client.post("/api/t/things", **bearer(raw))
+    assert refused.status_code == 403
+    assert refused.json()["detail"][0]["type"] == "read_only_token"
+
+
+def test_a_read_write_token_writes_without_csrf(alice):
+    _, raw = token_create(user=alice, name="app", scope="read-write")
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/api/t/things", **bearer(raw)).json() == {"made_by": "alice"}
+    assert PersonalAccessToken.objects.get(user=alice).last_used_at is not None
+
+
+def test_a_revoked_wrong_or_missing_token_gets_401(alice):
+    token, raw = token_create(user=alice, name="old", scope="read-write")
+    token_revoke(user=alice, token_id=token.pk)
+    client = Client()
+    for headers in (bearer(raw), bearer(raw[:-2] + "xx"), bearer("wpt_nothing"), {}):
+        response = client.get("/api/t/whoami", **headers)
+        assert response.status_code == 401
+        assert response.json()["detail"][0]["type"] == "not_authenticated"
+
+
+def test_a_session_needs_the_csrf_token_to_write(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.get("/api/t/whoami").json() == {"username": "alice"}
+    refused = client.post("/api/t/things")
+    assert refused.status_code == 403
+    assert refused.json()["detail"][0]["type"] == "csrf_failed"
+    client.get("/api/t/whoami")  # any page sets the cookie in a browser; here we make one
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+
+    secret = _get_new_csrf_string()
+    client.cookies["csrftoken"] = secret
+    ok = client.post("/api/t/things", HTTP_X_CSRFTOKEN=_mask_cipher_secret(secret))
+    assert ok.json() == {"made_by": "alice"}
+
+
+def test_someone_elses_token_cannot_be_revoked(alice, bob):
+    from waypoint.core.access import NotAllowed
+
+    token, _ = token_create(user=alice, name="phone", scope="read")
+    with pytest.raises(NotAllowed):
+        token_revoke(user=bob, token_id=token.pk)
