@@ -109,6 +109,10 @@ node_modules/.installed: package.json package-lock.json
 
 node-tools: node_modules/.installed
 
+# Two test processes (pytest-xdist), one per core of a small machine: the suite takes about
+# half the time. `make test PYTEST_ARGS=` runs it in one process; add `-k name` to pick tests.
+PYTEST_ARGS ?= -n 2
+
 test: prepare chromium node-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -42,8 +42,28 @@ CHROMIUM_ARGS = [
 MEASUREMENTS: dict[str, list[dict[str, Any]]] = {"page_weights": [], "axe": [], "axe_skipped": []}
 
 
+def _redis_of_this_test_process() -> None:
+    """Each pytest-xdist process gets a Redis database of its own (10, 11, …): tests clear
+    the cache (a FLUSHDB), which must not wipe what a test in the other process just stored.
+    Set in the environment too, for the servers and consumers that tests start."""
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("REDIS_URL", "")
+    if not (url and worker.startswith("gw")):
+        return
+    parts = urlsplit(url)
+    own = parts._replace(path=f"/{10 + int(worker[2:]) % 6}").geturl()
+    os.environ["REDIS_URL"] = own
+    settings.REDIS_URL = own
+    settings.CACHES["default"]["LOCATION"] = own
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [own]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
+
+    _redis_of_this_test_process()
 
     # Static files are served from the hashed manifest, and translations from compiled
     # catalogues; `make test` prepares both, this covers a plain `pytest` run.

@@ -735,6 +735,8 @@ def test_bodies_over_the_limit_are_refused_by_nginx(deployment):
 
 def test_metrics_need_the_token(deployment):
     with _client(deployment["https"]) as client:
+        # Counted here: the other tests of this module may run in another test process.
+        assert client.get("/en/").status_code == 200
         assert client.get("/metrics").status_code == 404
         assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
         answer = client.get("/metrics", headers={"Authorization": f"Bearer {deployment['metrics_token']}"})

@@ -222,7 +222,9 @@ def test_the_staff_get_an_email_that_says_only_that_a_request_is_waiting(
     message = mail.outbox[0]
     assert message.to == ["intake@riverside.example"]
     text = (message.subject + message.body).lower()
-    assert f"http://testserver/en/callback/inbox/{place.pk}/" in text
+    inbox = f"http://testserver/en/callback/inbox/{place.pk}/"
+    assert inbox in text
+    text = text.replace(inbox, "")  # the facility's id may hold any digits
     for word in ("sam", "555", "opioid", "treatment", "recovery", "drug", "self-check", "health", "riverside"):
         assert word not in text, word
     # A second request within the quiet minutes: no second e-mail.
