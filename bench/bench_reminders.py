@@ -227,6 +227,9 @@ def main() -> int:
     OUT.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(f"written to {OUT.relative_to(ROOT)}")
     ok = figures["one_consumer"]["duplicates"] == 0 and len(one["topics"]) == sends_expected  # type: ignore[index]
+    race_figures = figures.get("two_consumers")
+    if race_figures is not None:  # not with --skip-race
+        ok = ok and race_figures["duplicates"] == 0 and len(race) == sends_expected  # type: ignore[index]
     return 0 if ok else 1
 
 

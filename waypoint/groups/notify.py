@@ -1,8 +1,8 @@
 """The one place groups push a notification: "I'm struggling" reaching members' phones.
 
 Delivery (Web Push or e-mail, by each person's choice, discreet by default, after commit)
-belongs to the reminders app's ``notify_send`` (issue 11). Until that app is installed,
-this does nothing: members with the group open still see the alert live.
+belongs to the reminders app's ``notify_send`` (issue 11). In a deployment that leaves that
+app out, this does nothing: members with the group open still see the alert live.
 """
 
 from __future__ import annotations

@@ -151,6 +151,8 @@ def handoff_erase(*, handoff_id: int, reason: str, now: datetime | None = None) 
         erased = HandoffRequest.objects.filter(pk=handoff_id, erased_at__isnull=True).update(
             **dict.fromkeys(CONTENT_FIELDS),
             data_key=None,
+            # Who sent it is part of the content: what stays says only that a request existed.
+            requester=None,
             status=HandoffRequest.Status.CLOSED,
             closed_reason=reason,
             closed_at=now,

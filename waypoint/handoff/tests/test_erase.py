@@ -26,7 +26,7 @@ CONTENT = "first_name, phone, call_times, call_language, voicemail, summary, dat
 def _raw(handoff_id: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {CONTENT}, facility_id, status, closed_reason, created_at, erased_at "  # noqa: S608 - fixed column list
+            f"SELECT {CONTENT}, facility_id, requester_id, status, closed_reason, created_at, erased_at "  # noqa: S608 - fixed column list
             "FROM handoff_handoffrequest WHERE id = %s",
             [handoff_id],
         )
@@ -38,6 +38,7 @@ def _assert_erased(handoff: HandoffRequest, key_id: int, reason: str) -> None:
     raw = _raw(handoff.pk)
     assert [raw[c.strip()] for c in CONTENT.split(",")] == [None] * 7
     assert not DataKey.objects.filter(pk=key_id).exists()
+    assert raw["requester_id"] is None  # no longer tied to anyone's account
     # What stays: that a request existed, for which facility, when, and how it ended.
     assert raw["facility_id"] == handoff.facility_id
     assert raw["created_at"] is not None
