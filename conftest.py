@@ -114,6 +114,15 @@ def asgi_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
 
     # The test runner only allows "testserver"; the browser talks to 127.0.0.1.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # SQLite's in-memory test database, shared between threads, locks whole tables and
+        # never waits ("database table is locked"): requests take turns on one thread, as
+        # under Django's own handler. PostgreSQL runs keep the production lanes.
+        from waypoint import asgi
+
+        asgi.django_asgi_app.lane_count = 1
     port = _free_port()
     config = uvicorn.Config(
         "waypoint.asgi:application", host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"

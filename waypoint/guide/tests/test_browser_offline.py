@@ -8,6 +8,7 @@ axe and the foreign-request check run on every page load (root conftest)."""
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -134,9 +135,15 @@ def test_sign_out_clears_the_personal_cache(browser_visit):
     ready_offline(visit)
     assert personal_caches(page)
     visit.goto("/en/account/")
+    # A check-in still waiting on this phone goes with the sign-out too.
+    key = page.evaluate("() => document.querySelector('meta[name=waypoint-offline]').content")
+    waiting = {"client_id": str(uuid.uuid4()), "date": "2020-01-01", "mood": 3}
+    page.evaluate("([k, body]) => WaypointOffline.queue(k, body, 'token')", [key, waiting])
+    assert len(page.evaluate("k => WaypointOffline.pending(k)", key)) == 1
     page.locator("main form[action='/en/account/logout/'] button").click()
     page.wait_for_url("**/en/")
     wait_until(page, lambda: personal_caches(page) == {}, what="the personal cache to go")
+    wait_until(page, lambda: page.evaluate("k => WaypointOffline.pending(k)", key) == [], what="the queue to go")
     page.context.set_offline(True)
     try:
         visit.goto("/en/recovery/today/")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from waypoint.recovery import display, forms, selectors, services
-from waypoint.recovery.models import RecoveryProfile
+from waypoint.recovery.models import Appointment, RecoveryProfile
 from waypoint.recovery.views.common import personal, with_profile
 from waypoint.recovery.views.today import add_service_errors, local_times
 
@@ -117,27 +117,38 @@ def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "recovery/confirm_delete.html", {"what": person.name, "cancel": "recovery:people"})
 
 
+def _appointment_saved(
+    request: HttpRequest, form: forms.AppointmentForm, *, time_zone: str, appointment: Appointment | None = None
+) -> bool:
+    """Saves a posted, valid appointment form (new, or `appointment` changed); False otherwise,
+    with the service's objections on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.appointment_save(
+            user=request.user,
+            day=data["day"],
+            at=data["at"],
+            title=data["title"],
+            place=data["place"],
+            time_zone=time_zone,
+            appointment=appointment,
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True
+
+
 @personal
 @require_http_methods(["GET", "POST"])
 @with_profile
 def appointments(request: HttpRequest, *, profile: RecoveryProfile) -> HttpResponse:
     form = forms.AppointmentForm(request.POST or None, initial={"day": selectors.today_in(profile)})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.appointment_save(
-                user=request.user,
-                day=data["day"],
-                at=data["at"],
-                title=data["title"],
-                place=data["place"],
-                time_zone=profile.time_zone,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Appointment added."))
-            return redirect("recovery:appointments")
+    if _appointment_saved(request, form, time_zone=profile.time_zone):
+        messages.success(request, _("Appointment added."))
+        return redirect("recovery:appointments")
     rows = local_times(selectors.appointments_upcoming(user=request.user))
     return render(
         request, "recovery/appointments.html", {"form": form, "rows": rows}, status=400 if form.errors else 200
@@ -151,23 +162,9 @@ def appointment_edit(request: HttpRequest, appointment_id: int) -> HttpResponse:
     local = appointment.starts_at.astimezone(selectors.zone(appointment.time_zone))
     initial = {"day": local.date(), "at": local.time(), "title": appointment.title, "place": appointment.place or ""}
     form = forms.AppointmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.appointment_save(
-                user=request.user,
-                day=data["day"],
-                at=data["at"],
-                title=data["title"],
-                place=data["place"],
-                time_zone=appointment.time_zone,
-                appointment=appointment,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("recovery:appointments")
+    if _appointment_saved(request, form, time_zone=appointment.time_zone, appointment=appointment):
+        messages.success(request, _("Saved."))
+        return redirect("recovery:appointments")
     return render(
         request,
         "recovery/appointment_edit.html",
