@@ -269,6 +269,21 @@ class BrowserVisit:
                     MEASUREMENTS["axe_skipped"].append({"path": urlsplit(url).path, "why": "left before the check"})
                     return
                 violations = self._axe_on_html(url, html)
+                # A document read just as the next load of the same address began may be
+                # the new one, still empty. Findings count only for a document that is still
+                # the same when read again; otherwise the newer one is checked (a few tries).
+                for _ in range(3):
+                    if not violations:
+                        break
+                    self.page.wait_for_timeout(300)
+                    again_url, again = self._current_document()
+                    if again_url == url and again == html:
+                        break
+                    if again_url != url:
+                        MEASUREMENTS["axe_skipped"].append({"path": urlsplit(url).path, "why": "left before the check"})
+                        return
+                    html = again
+                    violations = self._axe_on_html(url, html)
             except Exception as exc:
                 if any(word in str(exc).lower() for word in ("navigat", "destroyed", "closed", "could not find node")):
                     MEASUREMENTS["axe_skipped"].append(
