@@ -185,22 +185,44 @@ def test_discreet_mode_holds_offline(browser_visit):
     page.wait_for_url("**/en/recovery/today/")
     assert page.title() == "Notes"
 
-    def today_is_discreet() -> bool:
+    def stored_as_discreet(personal: bool, path: str) -> bool:
+        # The person's pages are in their own cache, "Get help now" in the public one.
         return bool(
             page.evaluate(
-                """() => caches.keys().then(keys => keys.filter(k => k.startsWith("waypoint-person-")))
-                   .then(keys => keys.length ? caches.open(keys[0]).then(c => c.match("/en/recovery/today/"))
-                   .then(r => r ? r.text() : "") : "").then(html => html.includes("<title>Notes</title>"))"""
+                """([personal, path]) => caches.keys()
+                   .then(keys => keys.filter(k => k.startsWith("waypoint-") && k.startsWith("waypoint-person-") === personal))
+                   .then(keys => keys.length ? caches.open(keys[0]).then(c => c.match(path))
+                   .then(r => r ? r.text() : "") : "").then(html => html.includes("<title>Notes</title>"))""",
+                [personal, path],
             )
         )
 
-    wait_until(page, today_is_discreet, what="stored pages to take the discreet title")
+    wait_until(page, lambda: stored_as_discreet(True, "/en/recovery/today/"), what="today to be stored as discreet")
+    wait_until(page, lambda: stored_as_discreet(False, "/en/help/"), what="the help page to be stored as discreet")
     page.context.set_offline(True)
     try:
         visit.goto("/en/recovery/today/")
         assert page.title() == "Notes"
         visit.goto("/en/help/")
         assert page.title() == "Notes"
+        visit.settle()
+    finally:
+        page.context.set_offline(False)
+
+
+def test_help_stays_stored_offline_while_discreet_mode_changes(browser_visit):
+    # The stored pages are fetched again in the new look; until then the old copies stay, so
+    # the connection dropping right after the switch never leaves "Get help now" missing.
+    visit, page = browser_visit, browser_visit.page
+    person("sudden_wren")
+    sign_in(visit, "sudden_wren")
+    ready_offline(visit)
+    page.get_by_role("button", name="Discreet mode: use a plain page title and icon").click()
+    page.wait_for_url("**/en/recovery/today/")
+    page.context.set_offline(True)
+    try:
+        visit.goto("/en/help/")
+        assert page.locator("h1").inner_text() == "Get help now"
         visit.settle()
     finally:
         page.context.set_offline(False)

@@ -114,29 +114,33 @@ function storePersonalPages(state, refresh) {
   });
 }
 
-// Discreet mode changed: every stored page still carries the old title and icon. Drop the
-// stored pages and fetch the ones needed offline again, as the person now sees them (with
-// their cookies — only in their own language, which a fetch cannot change).
+// Discreet mode changed: every stored page still carries the old title and icon. Fetch the
+// pages needed offline again, as the person now sees them (with their cookies — only in their
+// own language, which a fetch cannot change), and only then drop the rest: each new copy
+// replaces the old one, so "Get help now" is stored the whole time (if a fetch fails, the old
+// copy stays — being able to get help offline matters more than the title).
 function restorePages(state) {
+  var own = CONFIG.precache.filter(function (path) { return path.indexOf("/" + state.lang + "/") === 0; });
+  var others = CONFIG.precache.filter(function (path) {
+    return path.indexOf(CONFIG.static) !== 0 && own.indexOf(path) < 0;
+  });
+  var kept = state.discreet ? own : own.concat(others);
   return caches.open(CONFIG.cache).then(function (cache) {
-    return cache.keys().then(function (requests) {
+    return Promise.all(own.map(function (path) {
+      return fetch(path, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+        return response.ok && !response.redirected ? cache.put(path, response) : null;
+      }).catch(function () { return null; });
+    }).concat(state.discreet ? [] : others.map(function (path) {
+      return fetch(new Request(path, { credentials: "omit", cache: "no-store" })).then(function (response) {
+        return response.ok ? cache.put(path, response) : null;
+      }).catch(function () { return null; });
+    }))).then(function () {
+      return cache.keys();
+    }).then(function (requests) {
       return Promise.all(requests.filter(function (request) {
-        return new URL(request.url).pathname.indexOf(CONFIG.static) !== 0;
+        var path = new URL(request.url).pathname;
+        return path.indexOf(CONFIG.static) !== 0 && kept.indexOf(path) < 0;
       }).map(function (request) { return cache.delete(request); }));
-    }).then(function () {
-      var own = CONFIG.precache.filter(function (path) { return path.indexOf("/" + state.lang + "/") === 0; });
-      var others = CONFIG.precache.filter(function (path) {
-        return path.indexOf(CONFIG.static) !== 0 && own.indexOf(path) < 0;
-      });
-      return Promise.all(own.map(function (path) {
-        return fetch(path, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-          return response.ok && !response.redirected ? cache.put(path, response) : null;
-        }).catch(function () { return null; });
-      }).concat(state.discreet ? [] : others.map(function (path) {
-        return fetch(new Request(path, { credentials: "omit", cache: "no-store" })).then(function (response) {
-          return response.ok ? cache.put(path, response) : null;
-        }).catch(function () { return null; });
-      })));
     });
   });
 }
