@@ -8,6 +8,8 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self) -> None:
-        from waypoint.insights import mydata
+        from waypoint.core import today
+        from waypoint.insights import display, mydata
 
         mydata.register_all()
+        today.register(key="insights.warning", provider=display.today_notice)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from waypoint.core.charts import bar_chart_svg, line_chart, line_chart_svg
+from waypoint.core.today import Notice
+from waypoint.insights import services, sources
 from waypoint.insights.analysis import Finding
 from waypoint.insights.selectors import DayRow
 from waypoint.insights.warning import THRESHOLD, DayWarning
@@ -63,6 +67,18 @@ def warning_view(day: DayWarning) -> WarningView:
         threshold=number(THRESHOLD),
         rows=rows,
         chart=chart,
+    )
+
+
+def today_notice(*, user: Any) -> Notice | None:
+    """The today page's early-warning prompt (registered with core/today.py), when today's
+    score is at or above the threshold: the person's plan and people one tap away, and a
+    link to the patterns page that shows what added to the score."""
+    if services.warning_today(user=user) is None:
+        return None
+    return Notice(
+        template="insights/_prompt.html",
+        context={"struggling_url": sources.struggling_url(), "why_url": reverse("insights:index")},
     )
 
 

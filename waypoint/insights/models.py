@@ -40,6 +40,12 @@ class InsightPreference(models.Model):
     # The Monday of the last week whose summary was sent: claimed with a conditional UPDATE,
     # so two task consumers never send one week twice.
     weekly_sent_for = models.DateField(null=True, blank=True)
+    # Send a discreet notification when the early warning is above its threshold (the
+    # prompt on the today and patterns pages is shown either way).
+    warning_push = models.BooleanField(default=False)
+    # The person's local date of the last such notification: claimed with a conditional
+    # UPDATE, like the weekly summary, and at most one every WARNING_PUSH_GAP days.
+    warning_sent_for = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return "insight preferences"

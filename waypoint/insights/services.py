@@ -211,6 +211,24 @@ def insights_current(*, user: Any) -> tuple[Current | None, int]:
     return current, current.checkins
 
 
+def warning_today(*, user: Any) -> DayWarning | None:
+    """Today's early warning if it is at or above the threshold (else None), for the today
+    page. Reads the stored snapshot; computes again only when it is from an earlier day or
+    older than the person's last added or edited check-in or lapse — so the page costs two
+    small queries on most days, and one computation after each check-in."""
+    today = sources.local_today(user=user)
+    snapshot = InsightSnapshot.objects.filter(user_id=user.pk).first()
+    changed = sources.facts_changed_at(user=user)
+    if snapshot is None or snapshot.computed_for != today or (changed is not None and changed > snapshot.computed_at):
+        snapshot = insights_refresh(user=user)
+    if snapshot is None:
+        return None
+    warning = decode(snapshot).warning
+    if warning is None or warning.date != today or not warning.above:
+        return None
+    return warning
+
+
 def insights_refresh_batch(*, user_ids: list[int]) -> int:
     """The nightly work for a batch of people, one at a time (one person's data per
     computation). Returns how many snapshots were written or kept. One person's failure
@@ -242,14 +260,20 @@ def insights_nightly_enqueue(*, batch_size: int = NIGHTLY_BATCH) -> int:
 # --- Preferences -------------------------------------------------------------------------
 
 
-def insight_preference_update(*, user: Any, weekly_summary: bool, language: str) -> InsightPreference:
-    """Saves the person's choice (and the language their weekly summary is written in)."""
+def insight_preference_update(
+    *, user: Any, language: str, weekly_summary: bool | None = None, warning_push: bool | None = None
+) -> InsightPreference:
+    """Saves the person's choices (and the language their notifications are written in).
+    A choice given as None stays as it was: each page asks only its own."""
     with transaction.atomic():
         preference, _created = InsightPreference.objects.select_for_update().get_or_create(user_id=user.pk)
-        preference.weekly_summary = weekly_summary
+        if weekly_summary is not None:
+            preference.weekly_summary = weekly_summary
+        if warning_push is not None:
+            preference.warning_push = warning_push
         preference.language = language if language in ("en", "es") else "en"
         preference.full_clean(exclude=["user"])
-        preference.save(update_fields=["weekly_summary", "language"])
+        preference.save(update_fields=["weekly_summary", "warning_push", "language"])
     return preference
 
 
@@ -316,6 +340,71 @@ def weekly_summaries_send_due() -> int:
     return sent
 
 
+# --- The early-warning notification -----------------------------------------------------------
+
+WARNING_PUSH_HOURS = range(10, 20)  # local hours it may go out: never at night or first thing
+WARNING_PUSH_GAP = 3  # days: at most one such note every three days — a nudge, not nagging
+
+
+def warning_push_send(*, user: Any) -> bool:
+    """Sends the person who chose it a discreet note when the early warning stored for
+    their today is above the threshold: between 10 am and 8 pm local time, at most once
+    every WARNING_PUSH_GAP days (the day is claimed with a conditional UPDATE first, so two
+    consumers never both send it). Reads the stored snapshot only (computed nightly, and
+    whenever the person opens a page that shows insights): never computes here. The note
+    says nothing about drugs, recovery or how the person is doing, unless the person chose
+    plain words in their reminders — even then only that "the last few days look harder"."""
+    zone = sources.time_zone(user=user)
+    now = timezone.now().astimezone(zone) if zone is not None else timezone.localtime()
+    if now.hour not in WARNING_PUSH_HOURS:
+        return False
+    today = sources.local_today(user=user)
+    snapshot = InsightSnapshot.objects.filter(user_id=user.pk, computed_for=today).first()
+    warning = decode(snapshot).warning if snapshot is not None else None
+    if warning is None or warning.date != today or not warning.above:
+        return False
+    preference = selectors.preference_for(user=user)
+    language = preference.language if preference is not None else "en"
+    with translation.override(language):
+        url = reverse("insights:index")
+        discreet = _("A note for you is ready.")
+        plain = _("The last few days look harder than usual. Your plan and your people are one tap away.")
+    with transaction.atomic():
+        claimed = (
+            InsightPreference.objects.filter(user_id=user.pk, warning_push=True)
+            .filter(
+                Q(warning_sent_for__isnull=True)
+                | Q(warning_sent_for__lte=today - datetime.timedelta(days=WARNING_PUSH_GAP))
+            )
+            .update(warning_sent_for=today)
+        )
+        if not claimed:
+            return False
+        sources.notify(user=user, kind="insights.warning", discreet_text=discreet, plain_text=plain, url=url)
+    return True
+
+
+def warning_pushes_send_due() -> int:
+    """Every person who chose the early-warning note and was not sent one in the last
+    WARNING_PUSH_GAP days (run hourly)."""
+    sent = 0
+    # Everyone's local date is within a day of UTC's: whoever was sent one too recently for
+    # any time zone is skipped without a look at their snapshot.
+    latest = timezone.now().date() + datetime.timedelta(days=1 - WARNING_PUSH_GAP)
+    due = (
+        InsightPreference.objects.filter(warning_push=True)
+        .filter(Q(warning_sent_for__isnull=True) | Q(warning_sent_for__lte=latest))
+        .select_related("user")
+        .order_by("pk")
+    )
+    for preference in due.iterator(chunk_size=500):
+        if not preference.user.is_active:
+            continue
+        if warning_push_send(user=preference.user):
+            sent += 1
+    return sent
+
+
 # --- My data ---------------------------------------------------------------------------------
 
 
@@ -337,6 +426,8 @@ def insights_export(*, user: Any) -> dict[str, Any]:
             "weekly_summary": preference.weekly_summary,
             "language": preference.language,
             "weekly_sent_for": preference.weekly_sent_for.isoformat() if preference.weekly_sent_for else None,
+            "warning_push": preference.warning_push,
+            "warning_sent_for": preference.warning_sent_for.isoformat() if preference.warning_sent_for else None,
         }
     return out
 

@@ -1,7 +1,7 @@
 """Where the insights app gets a person's data: the one module that talks to other apps.
 
-Only the contracts other apps publish are used (/work/notes/contracts.md, docs/insights.md):
-the recovery app's ``checkin_facts``, ``lapse_dates``, ``local_today``, ``profile_for``
+Only the contracts other apps publish are used (docs/recovery.md "For other apps", docs/insights.md):
+the recovery app's ``checkin_facts``, ``lapse_dates``, ``facts_changed_at``, ``local_today``, ``profile_for``
 (time zone) and ``board_facts`` (days in recovery); the reminders app's ``notify_send``;
 the journal's ``journal_moods`` (moods only, and only with the person's consent there).
 The reminders and journal apps are optional: without them nothing is sent or read. Every function takes one person and
@@ -37,6 +37,12 @@ def lapse_dates(*, user: Any) -> list[datetime.date]:
     from waypoint.recovery.selectors import lapse_dates as recovery_lapses
 
     return list(recovery_lapses(user=user))
+
+
+def facts_changed_at(*, user: Any) -> datetime.datetime | None:
+    from waypoint.recovery.selectors import facts_changed_at as recovery_changed_at
+
+    return recovery_changed_at(user=user)
 
 
 def local_today(*, user: Any) -> datetime.date:

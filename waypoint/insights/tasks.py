@@ -30,3 +30,10 @@ def insights_batch(user_ids: list[int]) -> int:
 @lock_task("insights-weekly")
 def insights_weekly() -> int:
     return services.weekly_summaries_send_due()
+
+
+# Hourly: the early-warning note for whoever chose it, from the stored snapshots only.
+@db_periodic_task(crontab(minute="23"))
+@lock_task("insights-warning-push")
+def insights_warning_push() -> int:
+    return services.warning_pushes_send_due()

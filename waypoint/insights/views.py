@@ -22,6 +22,7 @@ def _preference_form(request: HttpRequest, back: str) -> PreferenceForm:
     return PreferenceForm(
         initial={
             "weekly_summary": bool(preference and preference.weekly_summary),
+            "warning_push": bool(preference and preference.warning_push),
             "back": back,
         }
     )
@@ -42,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "to_go": max(0, RULES.min_checkins - checkins),
             "texts": display.insight_texts(current.findings) if current else [],
             "warning": warning,
-            "struggling_url": sources.struggling_url(),
+            "prompt": {"struggling_url": sources.struggling_url()},
             "journal_sharing_url": sources.journal_sharing_url(),
             "form": _preference_form(request, "index"),
         },
@@ -79,12 +80,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferenceForm(request.POST)
     back = "insights:index"
     if form.is_valid():
+        # Each page asks one choice: the other stays as it was.
+        on_week = form.cleaned_data.get("back") == "week"
         services.insight_preference_update(
             user=request.user,
-            weekly_summary=form.cleaned_data["weekly_summary"],
             language=get_language() or "en",
+            weekly_summary=form.cleaned_data["weekly_summary"] if on_week else None,
+            warning_push=None if on_week else form.cleaned_data["warning_push"],
         )
-        if form.cleaned_data.get("back") == "week":
+        if on_week:
             back = "insights:week"
         messages.success(request, _("Saved."))
     return redirect(back)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from waypoint.core.access import NotAllowed
@@ -307,6 +307,15 @@ def checkin_facts(*, user: Any, start: date | None = None, end: date | None = No
         )
         for row in values
     ]
+
+
+def facts_changed_at(*, user: Any) -> datetime | None:
+    """When the person's check-ins or lapses last changed (an added or edited row; a
+    deletion is not seen here) — for insights, to know its stored results are stale
+    without reading every check-in."""
+    checkins = Checkin.objects.filter(user_id=user.pk).aggregate(last=Max("updated_at"))["last"]
+    lapses = Lapse.objects.filter(user_id=user.pk).aggregate(last=Max("updated_at"))["last"]
+    return max((stamp for stamp in (checkins, lapses) if stamp is not None), default=None)
 
 
 # --- The accountability board (groups) -------------------------------------------------------

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from waypoint.core import crypto
 from waypoint.insights import sources
@@ -42,9 +43,14 @@ class FakeRecovery:
         self.today = TODAY
         self.asked: list[int] = []
         self.days_in_recovery: dict[int, int] = {}
+        self.changed: dict[int, dt.datetime] = {}
 
     def set(self, user: Any, rows: list[Checkin]) -> None:
         self.rows[user.pk] = sorted(rows, key=lambda r: r.date)
+        self.changed[user.pk] = timezone.now()
+
+    def facts_changed_at(self, *, user: Any) -> dt.datetime | None:
+        return self.changed.get(user.pk)
 
     def checkin_facts(self, *, user: Any, start: dt.date | None = None, end: dt.date | None = None) -> list[Checkin]:
         self.asked.append(user.pk)
@@ -63,6 +69,7 @@ def fake_recovery(monkeypatch: pytest.MonkeyPatch) -> FakeRecovery:
     fake = FakeRecovery()
     monkeypatch.setattr(sources, "checkin_facts", fake.checkin_facts)
     monkeypatch.setattr(sources, "local_today", fake.local_today)
+    monkeypatch.setattr(sources, "facts_changed_at", fake.facts_changed_at)
     monkeypatch.setattr(sources, "time_zone", lambda *, user: None)
     monkeypatch.setattr(sources, "days_in_recovery", lambda *, user: fake.days_in_recovery.get(user.pk))
     return fake

@@ -1,5 +1,6 @@
 """The insights and weekly pages in Chromium with JavaScript off: the person's own patterns,
-the early warning's table and chart, the private prompt, the weekly summary and its form,
+the early warning's table and chart, the private prompt (also on the today page), the
+note's and the weekly summary's forms,
 in English and Spanish; axe and the foreign-request check run on every page load."""
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ def test_insights_and_weekly_pages_work_with_javascript_off(browser_visit_nojs):
     assert rows.count() == 9
     page.get_by_test_id("open-plan").click()
     page.wait_for_url("**/en/recovery/struggling/")
+
+    # The same prompt on the today page, with the way to what added to the score.
+    visit.goto("/en/recovery/today/")
+    assert page.get_by_test_id("warning-prompt").is_visible()
+    page.get_by_test_id("warning-why").click()
+    page.wait_for_url("**/en/insights/")
+    page.get_by_label("Send me a note when the last few days look harder").check()
+    page.get_by_test_id("save-warning-push").click()
+    page.wait_for_url("**/en/insights/")
+    assert page.get_by_label("Send me a note when the last few days look harder").is_checked()
 
     visit.goto("/en/insights/week/")
     assert page.locator("h1").inner_text().startswith("My week:")

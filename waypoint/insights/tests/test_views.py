@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 PAGES = ["insights:index", "insights:week"]
 
 
-def hard_last_days() -> list:
+def hard_last_days(end: dt.date = TODAY) -> list:
     """Eight weeks where short nights (every third) raise craving, then three hard days:
     the early warning is above its threshold."""
 
@@ -27,6 +27,7 @@ def hard_last_days() -> list:
 
     return history(
         60,
+        end=end,
         craving=craving,
         mood=lambda d, i: 4 if i < 57 else 2,
         sleep_hours=lambda d, i: 5.0 if i % 3 == 0 or i >= 58 else 7.5,

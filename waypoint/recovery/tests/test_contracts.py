@@ -23,6 +23,7 @@ from waypoint.recovery.selectors import (
     board_facts,
     checked_in_on,
     checkin_facts,
+    facts_changed_at,
     goals_due_between,
     lapse_dates,
     local_today,
@@ -37,6 +38,7 @@ def test_the_contract_names_and_signatures_are_as_promised():
     expected = {
         checkin_facts: ["user", "start", "end"],
         lapse_dates: ["user"],
+        facts_changed_at: ["user"],
         local_today: ["user"],
         board_facts: ["user_ids"],
         profile_for: ["user"],
@@ -100,6 +102,16 @@ def test_lapse_dates_are_every_day_of_use_from_check_ins_and_lapses(alice, profi
     services.lapse_record(user=alice, first=today - dt.timedelta(days=9), last=today - dt.timedelta(days=8))
     checkin(alice, used=True)
     assert lapse_dates(user=alice) == [today - dt.timedelta(days=9), today - dt.timedelta(days=8), today]
+
+
+def test_facts_changed_at_moves_with_each_added_or_edited_check_in_or_lapse(alice, profile):
+    assert facts_changed_at(user=alice) is None
+    first = checkin(alice, mood=3)
+    assert facts_changed_at(user=alice) == first.updated_at
+    lapse = services.lapse_record(user=alice, first=first.date - dt.timedelta(days=3))
+    assert facts_changed_at(user=alice) == lapse.updated_at > first.updated_at
+    again = checkin(alice, mood=4)  # the same day: an edit
+    assert facts_changed_at(user=alice) == again.updated_at > lapse.updated_at
 
 
 def test_local_today_is_the_person_s_date(alice):

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from waypoint.core import today as today_notices
 from waypoint.recovery import display, forms, selectors, services
 from waypoint.recovery.models import Appointment, RecoveryProfile
 from waypoint.recovery.plan import step as plan_step
@@ -92,6 +93,8 @@ def today(request: HttpRequest, *, profile: RecoveryProfile) -> HttpResponse:
         "recent_milestone": recent,
         "next_label": display.milestone_label(status.next_milestone),
         "recent_label": display.milestone_label(recent.days) if recent else "",
+        # What other apps have for the person today (the early-warning prompt): core/today.py.
+        "notices": today_notices.notices_for(user=user),
     }
     return render(request, "recovery/today.html", context)
 

@@ -105,7 +105,7 @@ def test_quiet_hours_hold_a_reminder_until_they_end(alice_ready, fake_push):
 def test_quiet_hours_set_after_scheduling_still_hold_it(alice_ready, fake_push):
     with time_machine.travel(at("2026-03-02", "12:00", NY), tick=False):
         set_up(alice_ready, checkin_at=dt.time(23, 0))
-    Reminder.objects.update()  # (scheduled for 23:00 without quiet hours)
+    assert Reminder.objects.get(kind="checkin").next_send_at == at("2026-03-02", "23:00", NY)  # no quiet hours yet
     from waypoint.reminders.models import ReminderSettings
 
     ReminderSettings.objects.filter(user=alice_ready).update(quiet_start=dt.time(22, 0), quiet_end=dt.time(7, 0))

@@ -28,19 +28,19 @@ def days_of(at: dt.time, zone: str, start: dt.datetime, count: int) -> list[dt.d
 
 
 @pytest.mark.parametrize(
-    ("zone", "start", "change_days"),
+    ("zone", "start", "change_day"),
     [
         # Spring forward, then fall back, in each zone's own season.
-        ("America/New_York", "2026-03-06", ("2026-03-08",)),
-        ("America/New_York", "2026-10-30", ("2026-11-01",)),
-        ("Europe/London", "2026-03-27", ("2026-03-29",)),
-        ("Europe/London", "2026-10-23", ("2026-10-25",)),
-        ("Australia/Sydney", "2026-04-03", ("2026-04-05",)),  # DST ends in April down under
-        ("Australia/Sydney", "2026-10-02", ("2026-10-04",)),
-        ("Australia/Lord_Howe", "2026-04-03", ("2026-04-05",)),  # a half-hour change
+        ("America/New_York", "2026-03-06", "2026-03-08"),
+        ("America/New_York", "2026-10-30", "2026-11-01"),
+        ("Europe/London", "2026-03-27", "2026-03-29"),
+        ("Europe/London", "2026-10-23", "2026-10-25"),
+        ("Australia/Sydney", "2026-04-03", "2026-04-05"),  # DST ends in April down under
+        ("Australia/Sydney", "2026-10-02", "2026-10-04"),
+        ("Australia/Lord_Howe", "2026-04-03", "2026-04-05"),  # a half-hour change
     ],
 )
-def test_an_8am_reminder_stays_at_8am_local_across_the_change(zone, start, change_days):
+def test_an_8am_reminder_stays_at_8am_local_across_the_change(zone, start, change_day):
     first = dt.datetime.fromisoformat(start).replace(tzinfo=ZoneInfo(zone))
     moments = days_of(EIGHT, zone, first, 5)
     assert [m.astimezone(ZoneInfo(zone)).time() for m in moments] == [EIGHT] * 5
@@ -51,6 +51,11 @@ def test_an_8am_reminder_stays_at_8am_local_across_the_change(zone, start, chang
     gaps = {(b - a) for a, b in itertools.pairwise(moments)}
     assert dt.timedelta(hours=24) in gaps
     assert len(gaps) == 2
+    # …and only the gap across the night of the change.
+    odd = [(a, b) for a, b in itertools.pairwise(moments) if b - a != dt.timedelta(hours=24)]
+    assert len(odd) == 1
+    local = ZoneInfo(zone)
+    assert odd[0][0].astimezone(local).date() < dt.date.fromisoformat(change_day) <= odd[0][1].astimezone(local).date()
 
 
 @pytest.mark.parametrize(
