@@ -362,7 +362,8 @@ def checkin_post(request: HttpRequest, body: CheckinIn) -> Any:
         )
     except ValidationError as error:
         return _invalid(error)
-    used = set(selectors.lapse_dates(user=request.user))
+    # Only this day's use is needed for the answer: one look-up, not every lapse.
+    used = {checkin.date} if selectors.lapse_covers(user=request.user, day=checkin.date) else set()
     names = selectors.trigger_names(user=request.user, ids=set(checkin.trigger_ids)) if checkin.trigger_ids else {}
     return Status(201 if created else 200, _checkin_out(checkin, used_days=used, names=names))
 

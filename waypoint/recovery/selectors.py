@@ -169,6 +169,11 @@ def lapse_ranges(*, user: Any) -> list[tuple[date, date]]:
     return list(Lapse.objects.filter(user_id=user.pk).values_list("date", "end_date"))
 
 
+def lapse_covers(*, user: Any, day: date) -> bool:
+    """Whether use is recorded for `day` (one indexed look-up, for a single day's answer)."""
+    return Lapse.objects.filter(user_id=user.pk, date__lte=day, end_date__gte=day).exists()
+
+
 def lapse_dates(*, user: Any) -> list[date]:
     """Every date recorded as use (from check-ins and lapses on their own), in order."""
     return recoverytime.expand(lapse_ranges(user=user))

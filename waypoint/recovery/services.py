@@ -398,8 +398,7 @@ def _known_rows(*, user: Any, client_id: uuid.UUID, day: date) -> tuple[Checkin 
 
 
 def _lapse_for_checkin(*, user: Any, checkin: Checkin) -> None:
-    covered = Lapse.objects.filter(user_id=user.pk, date__lte=checkin.date, end_date__gte=checkin.date).exists()
-    if not covered:
+    if not selectors.lapse_covers(user=user, day=checkin.date):
         Lapse.objects.create(user=user, date=checkin.date, end_date=checkin.date, checkin=checkin)
 
 
