@@ -319,10 +319,18 @@ def weekly_summary_send(*, user: Any) -> bool:
     return True
 
 
+def _send_each(due: Any, send: Any) -> int:
+    """Runs `send(user=…)` for the active owner of each preference row in `due`; how many sent."""
+    sent = 0
+    for preference in due.iterator(chunk_size=500):
+        if preference.user.is_active and send(user=preference.user):
+            sent += 1
+    return sent
+
+
 def weekly_summaries_send_due() -> int:
     """Every person who chose the weekly summary and whose local week has begun since the
     last one was sent (run hourly; each person's own Monday, in their time zone)."""
-    sent = 0
     # Everyone's local date is within a day of UTC's: whoever already has the latest week
     # any time zone could be asking for is skipped without a look at their profile.
     latest = week_start(timezone.now().date() + datetime.timedelta(days=1)) - datetime.timedelta(days=7)
@@ -332,12 +340,7 @@ def weekly_summaries_send_due() -> int:
         .select_related("user")
         .order_by("pk")
     )
-    for preference in due.iterator(chunk_size=500):
-        if not preference.user.is_active:
-            continue
-        if weekly_summary_send(user=preference.user):
-            sent += 1
-    return sent
+    return _send_each(due, weekly_summary_send)
 
 
 # --- The early-warning notification -----------------------------------------------------------
@@ -387,7 +390,6 @@ def warning_push_send(*, user: Any) -> bool:
 def warning_pushes_send_due() -> int:
     """Every person who chose the early-warning note and was not sent one in the last
     WARNING_PUSH_GAP days (run hourly)."""
-    sent = 0
     # Everyone's local date is within a day of UTC's: whoever was sent one too recently for
     # any time zone is skipped without a look at their snapshot.
     latest = timezone.now().date() + datetime.timedelta(days=1 - WARNING_PUSH_GAP)
@@ -397,12 +399,7 @@ def warning_pushes_send_due() -> int:
         .select_related("user")
         .order_by("pk")
     )
-    for preference in due.iterator(chunk_size=500):
-        if not preference.user.is_active:
-            continue
-        if warning_push_send(user=preference.user):
-            sent += 1
-    return sent
+    return _send_each(due, warning_push_send)
 
 
 # --- My data ---------------------------------------------------------------------------------
