@@ -214,8 +214,9 @@ def insights_current(*, user: Any) -> tuple[Current | None, int]:
 def warning_today(*, user: Any) -> DayWarning | None:
     """Today's early warning if it is at or above the threshold (else None), for the today
     page. Reads the stored snapshot; computes again only when it is from an earlier day or
-    older than the person's last added or edited check-in or lapse — so the page costs two
-    small queries on most days, and one computation after each check-in."""
+    older than the person's last added or edited check-in or lapse — so the page costs four
+    small queries (the time zone, the snapshot, the two last-changed times) on most loads,
+    and one computation after each check-in."""
     today = sources.local_today(user=user)
     snapshot = InsightSnapshot.objects.filter(user_id=user.pk).first()
     changed = sources.facts_changed_at(user=user)
