@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waypoint.core.access import NotAllowed
+from waypoint.core.rows import Rows
 
 TOKEN_PREFIX = "wpt_"  # noqa: S105 - a marker that says what the string is, not a secret
 _PREFIX_CHARS = 8
@@ -114,16 +115,23 @@ def token_for_owner(*, user: Any, token_id: int) -> PersonalAccessToken:
     return token
 
 
+# Every API call with a token makes this look-up: written once (waypoint/core/rows.py).
+_LIVE_WITH_ACTIVE_USER = Rows(
+    "accounts.PersonalAccessToken",
+    '{model}."prefix" = %s AND {model}."revoked_at" IS NULL AND {related}."is_active" = %s',
+    params=["prefix", "user__is_active"],
+    related="user",
+    limit=1,
+)
+
+
 def token_authenticate(raw: str) -> PersonalAccessToken | None:
-    """The live token `raw` is, or None. Constant-time comparison of the digest."""
+    """The live token `raw` is, with its (active) user, or None. Constant-time comparison of
+    the digest."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     prefix = raw[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + _PREFIX_CHARS]
-    token = (
-        PersonalAccessToken.objects.select_related("user")
-        .filter(prefix=prefix, revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    token: PersonalAccessToken | None = _LIVE_WITH_ACTIVE_USER.first(prefix, True)
     if token is None or not hmac.compare_digest(token.digest, _digest(raw)):
         return None
     now = timezone.now()

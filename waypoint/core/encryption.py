@@ -23,6 +23,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 
 from waypoint.core import crypto
+from waypoint.core.rows import Rows
 
 
 class Ciphertext(str):
@@ -36,6 +37,8 @@ class Ciphertext(str):
 _ROW_SECONDS = 60.0
 _rows: dict[int, tuple[float, Any]] = {}
 _rows_lock = threading.Lock()
+# Looked up on every write of encrypted text (a check-in's note): written once (core/rows.py).
+_KEY_OF_PERSON = Rows("core.DataKey", '"user_id" = %s', params=["user"], limit=1)
 
 
 def forget_cached_rows() -> None:
@@ -45,14 +48,13 @@ def forget_cached_rows() -> None:
 
 def data_key_for_user(user_id: int, *, create: bool = True) -> Any:
     """The person's DataKey row, made on first use (two requests racing both get the same)."""
-    from waypoint.core.models import DataKey
 
     now = time.monotonic()
     with _rows_lock:
         hit = _rows.get(user_id)
     if hit is not None and now - hit[0] < _ROW_SECONDS:
         return hit[1]
-    found = DataKey.objects.filter(user_id=user_id).first()
+    found = _KEY_OF_PERSON.first(user_id)
     if found is None:
         if not create:
             return None

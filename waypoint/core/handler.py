@@ -30,6 +30,8 @@ default) belongs in front of a deployment (docs/operations.md).
 from __future__ import annotations
 
 import asyncio
+import gc
+import sys
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -107,4 +109,16 @@ def get_asgi_application() -> LanedASGIHandler:
     import django
 
     django.setup(set_prefix=False)
-    return LanedASGIHandler()
+    # The event loop and the lanes take turns holding the GIL. A thread that wants it back
+    # (a lane whose database call has returned, the loop with a response to send) waits for
+    # the holder's switch interval, 5 ms by default: on SQLite a lane waits like that while
+    # it holds the one writer's place, and every writer in every process waits behind it.
+    # 0.5 ms: about 30 % more requests a second, /healthz and check-ins alike
+    # (bench/bench_checkins.py; docs/operations.md, "Performance").
+    sys.setswitchinterval(0.0005)
+    handler = LanedASGIHandler()
+    # What is loaded by now (Django, the apps, the URL patterns) lives as long as the
+    # process: kept out of the garbage collector's full passes, which otherwise walk it all
+    # again and again (about 7 % of a check-in's CPU).
+    gc.freeze()
+    return handler

@@ -18,6 +18,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from waypoint.core.access import NotAllowed
+from waypoint.core.rows import Rows
 from waypoint.recovery import recoverytime
 from waypoint.recovery.models import (
     Appointment,
@@ -35,6 +36,16 @@ from waypoint.recovery.plan import PlanContent
 
 BARC_ID = "barc-10"
 STRUGGLING_WINDOW = dt.timedelta(hours=24)
+
+# Look-ups made on every check-in, written once (waypoint/core/rows.py: the ORM's compiler
+# was most of a check-in's cost).
+_PROFILE = Rows(RecoveryProfile, '"user_id" = %s', params=["user"], limit=1)
+_LAPSE_COVERING = Rows(
+    Lapse, '"user_id" = %s AND "date" <= %s AND "end_date" >= %s', params=["user", "date", "end_date"]
+)
+_CHECKIN_BY_CLIENT_OR_DAY = Rows(
+    Checkin, '"user_id" = %s AND ("client_id" = %s OR "date" = %s)', params=["user", "client_id", "date"], limit=2
+)
 
 
 # --- Time zones and "today" ---------------------------------------------------------------
@@ -61,7 +72,8 @@ def profile_for(*, user: Any) -> RecoveryProfile | None:
     """The person's recovery profile, or None before they set one up."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return RecoveryProfile.objects.filter(user_id=user.pk).first()
+    profile: RecoveryProfile | None = _PROFILE.first(user.pk)
+    return profile
 
 
 def today_in(profile: RecoveryProfile | None) -> date:
@@ -94,6 +106,14 @@ def checkin_for_owner(*, user: Any, checkin_id: int) -> Checkin:
     if checkin.user_id != user.pk:
         raise NotAllowed()
     return checkin
+
+
+def checkin_sent_or_on_day(*, user: Any, client_id: Any, day: date) -> tuple[Checkin | None, Checkin | None]:
+    """One query: the check-in sent before with this client id (a retry), and the day's."""
+    rows = _CHECKIN_BY_CLIENT_OR_DAY.fetch(user.pk, client_id, day)
+    by_client = next((row for row in rows if row.client_id == client_id), None)
+    on_day = next((row for row in rows if row.date == day), None)
+    return by_client, on_day
 
 
 def goal_for_owner(*, user: Any, goal_id: int) -> Goal:
@@ -171,7 +191,7 @@ def lapse_ranges(*, user: Any) -> list[tuple[date, date]]:
 
 def lapse_covers(*, user: Any, day: date) -> bool:
     """Whether use is recorded for `day` (one indexed look-up, for a single day's answer)."""
-    return Lapse.objects.filter(user_id=user.pk, date__lte=day, end_date__gte=day).exists()
+    return _LAPSE_COVERING.exists(user.pk, day, day)
 
 
 def lapse_dates(*, user: Any) -> list[date]:

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from waypoint.recovery import recoverytime, selectors
@@ -318,7 +317,6 @@ def checkin_window(*, today: date) -> tuple[date, date]:
     return today - dt.timedelta(days=1), today
 
 
-@transaction.atomic
 def checkin_record(
     *,
     user: Any,
@@ -338,11 +336,15 @@ def checkin_record(
     - Only today and yesterday (local) may be written.
     - ``used=True`` records that day as a lapse (once); ``used=False`` removes a lapse
       that this check-in made; None leaves lapses alone.
+
+    The reads and checks come before any write, and a transaction holds only the writes:
+    on SQLite it holds the one writer's place (waypoint/core/sqlite/base.py), and every
+    other writer waits for it.
     """
     profile = profile or selectors.profile_for(user=user)
     if profile is None:
         raise _error("profile", _("Set up your recovery profile first."))
-    by_client, checkin = _known_rows(user=user, client_id=client_id, day=day)
+    by_client, checkin = selectors.checkin_sent_or_on_day(user=user, client_id=client_id, day=day)
     if by_client is not None:
         return by_client, False
     earliest, today = checkin_window(today=selectors.today_in(profile))
@@ -365,36 +367,38 @@ def checkin_record(
         "trigger_ids": list(dict.fromkeys(answers.trigger_ids)),
         "note": _text_or_none(answers.note, limit=4000),
     }
-    created = checkin is None
     if checkin is None:
-        checkin = Checkin(user=user, client_id=client_id, date=day, **fields)
         try:
-            with transaction.atomic():  # a savepoint: losing the race must not end the transaction
+            checkin = Checkin(user=user, client_id=client_id, date=day, **fields)
+            if answers.used is True or transaction.get_connection().in_atomic_block:
+                # Two writes, or inside the caller's transaction: a transaction (or a
+                # savepoint, so that losing the race does not end the caller's).
+                with transaction.atomic():
+                    checkin.save()
+                    if answers.used is True:
+                        _lapse_for_checkin(user=user, checkin=checkin)
+            else:
+                # One INSERT is atomic on its own; on SQLite the writer's place is then
+                # held only while that statement runs.
                 checkin.save()
+            return checkin, True
         except IntegrityError:
-            again = Checkin.objects.filter(user_id=user.pk, client_id=client_id).first()
-            if again is not None:
-                return again, False
-            checkin = Checkin.objects.get(user_id=user.pk, date=day)
-            created = False
-    if not created:
+            # Another request inserted first: this client id's check-in (a retry sent
+            # twice at once), or the day's, which this one then updates.
+            by_client, checkin = selectors.checkin_sent_or_on_day(user=user, client_id=client_id, day=day)
+            if by_client is not None:
+                return by_client, False
+            if checkin is None:
+                raise
+    with transaction.atomic():
         for name, value in fields.items():
             setattr(checkin, name, value)
         checkin.save(update_fields=[*fields, "updated_at"])
-    if answers.used is True:
-        _lapse_for_checkin(user=user, checkin=checkin)
-    elif answers.used is False and not created:
-        # (A check-in made just now has no lapse of its own yet: no query.)
-        Lapse.objects.filter(user_id=user.pk, checkin=checkin, date=day, end_date=day).delete()
-    return checkin, created
-
-
-def _known_rows(*, user: Any, client_id: uuid.UUID, day: date) -> tuple[Checkin | None, Checkin | None]:
-    """One query: the check-in sent before with this client id (a retry), and the day's."""
-    rows = list(Checkin.objects.filter(user_id=user.pk).filter(Q(client_id=client_id) | Q(date=day))[:2])
-    by_client = next((row for row in rows if row.client_id == client_id), None)
-    on_day = next((row for row in rows if row.date == day), None)
-    return by_client, on_day
+        if answers.used is True:
+            _lapse_for_checkin(user=user, checkin=checkin)
+        elif answers.used is False:
+            Lapse.objects.filter(user_id=user.pk, checkin=checkin, date=day, end_date=day).delete()
+    return checkin, False
 
 
 def _lapse_for_checkin(*, user: Any, checkin: Checkin) -> None:

@@ -107,3 +107,12 @@ def test_someone_elses_token_cannot_be_revoked(alice, bob):
     token, _ = token_create(user=alice, name="phone", scope="read")
     with pytest.raises(NotAllowed):
         token_revoke(user=bob, token_id=token.pk)
+
+
+def test_the_token_of_a_deactivated_account_gets_401(alice):
+    _token, raw = token_create(user=alice, name="phone", scope="read-write")
+    assert Client().get("/api/t/whoami", **bearer(raw)).status_code == 200
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    response = Client().get("/api/t/whoami", **bearer(raw))
+    assert response.status_code == 401

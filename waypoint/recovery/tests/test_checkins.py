@@ -237,19 +237,76 @@ def test_concurrent_posts_make_one_check_in(same_client_id):
 
 def test_losing_the_insert_race_updates_the_winner_s_row(alice, profile, monkeypatch):
     """What the loser of a race sees on any database: its insert breaks the unique
-    constraint (inside a savepoint), and it updates the row that won instead."""
+    constraint, and it updates the row that won instead."""
     raced = []
+    look_up = selectors.checkin_sent_or_on_day
 
     def rows_before_the_other_request_commits(*, user, client_id, day):
+        if raced:  # the look-up after the failed insert sees the winner
+            return look_up(user=user, client_id=client_id, day=day)
         # Nothing yet when this request looks; the other request's row lands before it inserts.
         raced.append(Checkin.objects.create(user=user, client_id=uuid.uuid4(), date=day, mood=1))
         return None, None
 
-    monkeypatch.setattr(services, "_known_rows", rows_before_the_other_request_commits)
+    monkeypatch.setattr(selectors, "checkin_sent_or_on_day", rows_before_the_other_request_commits)
     _row, created = services.checkin_record(
-        user=alice, client_id=uuid.uuid4(), day=selectors.local_today(user=alice), answers=answers(mood=5)
+        user=alice, client_id=uuid.uuid4(), day=selectors.local_today(user=alice), answers=answers(mood=5, used=True)
     )
     assert raced
     assert not created
     assert Checkin.objects.filter(user=alice).count() == 1
     assert Checkin.objects.get(user=alice).mood == 5
+    # The lapse is recorded once, on the winner's row.
+    assert list(Lapse.objects.filter(user=alice).values_list("checkin_id", flat=True)) == [raced[0].pk]
+
+
+def test_losing_the_race_to_a_retry_of_the_same_check_in_returns_it(alice, profile, monkeypatch):
+    """The same client id sent twice at once: the loser answers with the winner's row."""
+    raced = []
+    look_up = selectors.checkin_sent_or_on_day
+    client_id = uuid.uuid4()
+
+    def rows_before_the_retry_commits(*, user, client_id, day):
+        if raced:
+            return look_up(user=user, client_id=client_id, day=day)
+        raced.append(Checkin.objects.create(user=user, client_id=client_id, date=day, mood=2))
+        return None, None
+
+    monkeypatch.setattr(selectors, "checkin_sent_or_on_day", rows_before_the_retry_commits)
+    row, created = services.checkin_record(
+        user=alice, client_id=client_id, day=selectors.local_today(user=alice), answers=answers(mood=5, used=True)
+    )
+    assert not created
+    assert row.pk == raced[0].pk
+    assert row.mood == 2  # returned unchanged, as any retry is
+    assert not Lapse.objects.filter(user=alice).exists()  # the failed insert's lapse is rolled back with it
+
+
+def test_the_written_once_look_up_reads_what_the_orm_reads(alice, profile):
+    """selectors.checkin_sent_or_on_day skips the ORM's compiler (waypoint/core/rows.py):
+    every field, the encrypted note included, comes back as a queryset gives it."""
+    today = selectors.local_today(user=alice)
+    made = checkin(
+        alice, day=today, mood=4, craving=7, used=True, sleep_hours=6.5, meeting=True, stress=2,
+        trigger_ids=(), note="Called Sam. Slept early.",
+    )  # fmt: skip
+    yesterday_id = uuid.uuid4()
+    services.checkin_record(
+        user=alice, client_id=yesterday_id, day=today - dt.timedelta(days=1), answers=answers(mood=1)
+    )
+    by_client, on_day = selectors.checkin_sent_or_on_day(user=alice, client_id=yesterday_id, day=today)
+    assert by_client is not None
+    assert by_client.date == today - dt.timedelta(days=1)
+    assert on_day is not None
+    assert on_day.pk == made.pk
+    orm = Checkin.objects.get(pk=made.pk)
+    for field in Checkin._meta.concrete_fields:
+        assert getattr(on_day, field.attname) == getattr(orm, field.attname), field.name
+    assert on_day.note == "Called Sam. Slept early."
+    assert str(on_day.sleep_hours) == "6.5"
+    assert selectors.checkin_sent_or_on_day(user=alice, client_id=uuid.uuid4(), day=today - dt.timedelta(days=3)) == (
+        None,
+        None,
+    )
+    assert selectors.lapse_covers(user=alice, day=today)
+    assert not selectors.lapse_covers(user=alice, day=today - dt.timedelta(days=1))

@@ -1,0 +1,171 @@
+"""Look-ups on the busiest request paths, with their SQL written once instead of compiled
+on every call.
+
+Django builds and compiles a queryset's SQL each time it runs. For a one-row look-up by key
+that was about 0.5 ms of CPU on our 2-core machine, against about 0.04 ms to run the
+statement itself; a token-authenticated check-in made five such look-ups, most of its cost
+(bench/bench_checkins.py; docs/operations.md, "Performance"). ``Rows`` skips only the
+compiler and keeps the ORM's meaning:
+
+- the table and the columns come from the model's ``_meta`` (every concrete field is read,
+  so nothing is left deferred);
+- each parameter is prepared by the model field it is compared with, as a lookup would
+  prepare it (a UUID as hex on SQLite, a date as text, a foreign key as its target's value);
+- each value read goes through the converters the ORM applies (the backend's and the
+  field's: dates and booleans on SQLite, UUIDs, JSON, encrypted text), and the instance is
+  made with ``Model.from_db``, as a queryset makes it.
+
+Only the conditions are written by hand (``where``, with quoted column names and ``%s``
+placeholders, in SQL both SQLite and PostgreSQL read). Use it only for statements on every
+request of a path with a budget; everything else uses querysets. Writes stay with the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple, cast
+
+from django.apps import apps
+from django.db import connections, models, router
+
+
+class _Built(NamedTuple):
+    select: str
+    exists: str
+    names: list[str]  # the model's attnames, in the columns' order
+    related_names: list[str]  # then the related model's (with ``related``)
+    converters: list[tuple[int, list[Any], Any]]  # (column, functions, the column's expression)
+    compared: list[models.Field[Any, Any]]  # the field each parameter is prepared by
+
+
+class Rows:
+    """``SELECT <every column> FROM <model's table> WHERE <where> [ORDER BY …] [LIMIT n]``.
+
+    ``params`` names, in order, the field each ``%s`` in ``where`` is compared with
+    (``"user__is_active"`` for a field of the related model).
+
+    ``related`` names a foreign key to read in the same statement, as ``select_related``
+    does: an inner join, the related instance cached on each row. ``where`` then names
+    columns with their table: ``{model}."prefix"``, ``{related}."is_active"``.
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model] | str,
+        where: str,
+        *,
+        params: Sequence[str],
+        order_by: str = "",
+        limit: int | None = None,
+        related: str | None = None,
+    ) -> None:
+        self._model = model
+        self.related = related
+        self.where = where
+        self.param_names = tuple(params)
+        self.order_by = order_by
+        self.limit = limit
+        # Per database alias: the SQL and the converters (built on first use, when the
+        # models and the connection's settings are known).
+        self._built: dict[str, _Built] = {}
+
+    @property
+    def model(self) -> type[models.Model]:
+        if isinstance(self._model, str):
+            self._model = apps.get_model(self._model)
+        return self._model
+
+    def _build(self, alias: str) -> _Built:
+        built = self._built.get(alias)
+        if built is not None:
+            return built
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        meta = self.model._meta
+        fields = [(meta.db_table, field) for field in meta.concrete_fields]
+        source = quote(meta.db_table)
+        related_names: list[str] = []
+        related_table = ""
+        if self.related:
+            key = meta.get_field(self.related)
+            if not isinstance(key, models.ForeignKey):
+                raise TypeError(f"{meta.label}.{self.related} is not a foreign key")
+            other = cast(type[models.Model], key.related_model)._meta
+            fields += [(other.db_table, field) for field in other.concrete_fields]
+            related_names = [field.attname for field in other.concrete_fields]
+            related_table = quote(other.db_table)
+            source += (
+                f" INNER JOIN {quote(other.db_table)} ON {quote(meta.db_table)}.{quote(key.column)}"
+                f" = {quote(other.db_table)}.{quote(key.target_field.column)}"
+            )
+        columns = ", ".join(f"{quote(table)}.{quote(field.column)}" for table, field in fields)
+        tail = f" ORDER BY {self.order_by}" if self.order_by else ""
+        tail += f" LIMIT {int(self.limit)}" if self.limit is not None else ""
+        where = self.where.format(model=quote(meta.db_table), related=related_table)
+        # Names from _meta and conditions written in our code; every value is a parameter.
+        select = f"SELECT {columns} FROM {source} WHERE {where}{tail}"  # noqa: S608
+        exists = f"SELECT 1 FROM {source} WHERE {where} LIMIT 1"  # noqa: S608
+        converters = []
+        for index, (table, field) in enumerate(fields):
+            col = field.get_col(table)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                converters.append((index, found, col))
+        compared = []
+        for name in self.param_names:
+            owner, _, attribute = name.rpartition("__")
+            of = meta if not owner else meta.get_field(owner).related_model._meta  # type: ignore[union-attr]
+            column = of.get_field(attribute)
+            if not isinstance(column, models.Field):
+                raise TypeError(f"{meta.label}.{name} is not a column")
+            compared.append(column)
+        built = _Built(
+            select, exists, [field.attname for field in meta.concrete_fields], related_names, converters, compared
+        )
+        self._built[alias] = built
+        return built
+
+    @staticmethod
+    def _params(built: _Built, values: Sequence[Any], connection: Any) -> list[Any]:
+        if len(values) != len(built.compared):
+            raise TypeError(f"{len(built.compared)} values expected, {len(values)} given")
+        return [
+            field.get_db_prep_value(value, connection, prepared=False)
+            for field, value in zip(built.compared, values, strict=True)
+        ]
+
+    def fetch(self, *values: Any) -> list[Any]:
+        """The rows, as model instances."""
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        built = self._build(alias)
+        with connection.cursor() as cursor:
+            cursor.execute(built.select, self._params(built, values, connection))
+            rows = cursor.fetchall()
+        found = []
+        for row in rows:
+            row = list(row)
+            for index, functions, col in built.converters:
+                value = row[index]
+                for function in functions:
+                    value = function(value, col, connection)
+                row[index] = value
+            own = len(built.names)
+            instance = self.model.from_db(alias, built.names, row[:own])
+            if self.related:
+                related = self.model._meta.get_field(self.related).related_model
+                setattr(instance, self.related, related.from_db(alias, built.related_names, row[own:]))  # type: ignore[union-attr]
+            found.append(instance)
+        return found
+
+    def first(self, *values: Any) -> Any:
+        rows = self.fetch(*values)
+        return rows[0] if rows else None
+
+    def exists(self, *values: Any) -> bool:
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        built = self._build(alias)
+        with connection.cursor() as cursor:
+            cursor.execute(built.exists, self._params(built, values, connection))
+            return cursor.fetchone() is not None
