@@ -346,7 +346,9 @@ async def watch_metrics(run: Run) -> None:
     """Reads /metrics from worker 1 every 2 s: the queue's depth and lag, for the report."""
     url = run.topo.worker_url(1) + "/metrics"
     async with httpx.AsyncClient(trust_env=False, timeout=5) as client:
-        while not run.stop.is_set() or run.phase == "draining":
+        # Until the counting is done (the finally block cancels it): the writers' stop comes
+        # first, and the queue's readings are still wanted while it drains.
+        while run.phase != "done":
             with contextlib.suppress(httpx.HTTPError):
                 text = (await client.get(url, headers={"Authorization": f"Bearer {METRICS_TOKEN}"})).text
                 pending = re.search(r"^waypoint_task_queue_pending (\S+)$", text, re.M)
@@ -413,13 +415,15 @@ async def count(run: Run, args: argparse.Namespace, reminders_due: dict[str, str
     topo = run.topo
     # The queue drains (pending back to 0, read through the consumer's own storage).
     run.phase = "draining"
-    drain_started = time.monotonic()
-    # Emptied once after the flood: periodic tasks (the minute's reminder tick) may be
-    # queued again right after, so the newest sample need not be 0.
-    drained = await wait_until(lambda: any(at > drain_started and pending == 0 for at, pending in run.pending_seen),
-                               timeout=args.drain_timeout, step=1)  # fmt: skip
-    run.queue["drained"] = drained
     enqueued_at = run.marks.get("flood_enqueued")
+    # Emptied once after the whole flood was put in (it may empty before the writers have
+    # stopped); periodic tasks (the minute's reminder tick) may be queued again right
+    # after, so the newest sample need not be 0.
+    drained = enqueued_at is not None and await wait_until(
+        lambda: any(at > enqueued_at and pending == 0 for at, pending in run.pending_seen),
+        timeout=args.drain_timeout, step=1,
+    )  # fmt: skip
+    run.queue["drained"] = drained
     if enqueued_at:
         # From the last task put in to the first reading of an empty queue (2 s readings).
         empty = next((at for at, pending in run.pending_seen if at > enqueued_at and pending == 0), None)
