@@ -64,19 +64,25 @@ def test_the_worker_shows_a_push_message_and_the_device_switch_appears(browser_v
     registration_id = next(r["registrationId"] for r in versions if r["scopeURL"].endswith("/"))
     message = {"title": "Notes", "body": "Time for your daily note.", "url": "/en/recovery/check-in/", "tag": "wp-r7",
                "snooze": {"url": "/en/reminders/7/snooze/", "label": "Remind me later"}}  # fmt: skip
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": visit.base_url, "registrationId": registration_id, "data": json.dumps(message)},
-    )
     shown = []
-    for _ in range(50):
-        shown = page.evaluate(
-            "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
-            ".then(list => list.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data})))"
+    # Delivered again if nothing shows within 2 s: a push that reaches the worker while it is
+    # still starting can be dropped (seen once in CI). The tag makes a second one replace
+    # the first, so one notification is expected either way.
+    for _ in range(3):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": visit.base_url, "registrationId": registration_id, "data": json.dumps(message)},
         )
+        for _ in range(20):
+            shown = page.evaluate(
+                "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
+                ".then(list => list.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data})))"
+            )
+            if shown:
+                break
+            page.wait_for_timeout(100)
         if shown:
             break
-        page.wait_for_timeout(100)
     assert shown == [
         {
             "title": "Notes",
