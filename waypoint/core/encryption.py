@@ -48,7 +48,6 @@ def forget_cached_rows() -> None:
 
 def data_key_for_user(user_id: int, *, create: bool = True) -> Any:
     """The person's DataKey row, made on first use (two requests racing both get the same)."""
-
     now = time.monotonic()
     with _rows_lock:
         hit = _rows.get(user_id)

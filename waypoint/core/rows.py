@@ -3,7 +3,8 @@ on every call.
 
 Django builds and compiles a queryset's SQL each time it runs. For a one-row look-up by key
 that was about 0.5 ms of CPU on our 2-core machine, against about 0.04 ms to run the
-statement itself; a token-authenticated check-in made five such look-ups, most of its cost
+statement itself; a token-authenticated check-in made four such look-ups (five with a note),
+most of its cost
 (bench/bench_checkins.py; docs/operations.md, "Performance"). ``Rows`` skips only the
 compiler and keeps the ORM's meaning:
 
@@ -33,13 +34,14 @@ class _Built(NamedTuple):
     select: str
     exists: str
     names: list[str]  # the model's attnames, in the columns' order
-    related_names: list[str]  # then the related model's (with ``related``)
+    related_model: type[models.Model] | None  # with ``related``: its model,
+    related_names: list[str]  # and its attnames, after the model's
     converters: list[tuple[int, list[Any], Any]]  # (column, functions, the column's expression)
     compared: list[models.Field[Any, Any]]  # the field each parameter is prepared by
 
 
 class Rows:
-    """``SELECT <every column> FROM <model's table> WHERE <where> [ORDER BY …] [LIMIT n]``.
+    """``SELECT <every column> FROM <model's table> WHERE <where> [LIMIT n]``.
 
     ``params`` names, in order, the field each ``%s`` in ``where`` is compared with
     (``"user__is_active"`` for a field of the related model).
@@ -55,7 +57,6 @@ class Rows:
         where: str,
         *,
         params: Sequence[str],
-        order_by: str = "",
         limit: int | None = None,
         related: str | None = None,
     ) -> None:
@@ -63,7 +64,6 @@ class Rows:
         self.related = related
         self.where = where
         self.param_names = tuple(params)
-        self.order_by = order_by
         self.limit = limit
         # Per database alias: the SQL and the converters (built on first use, when the
         # models and the connection's settings are known).
@@ -84,13 +84,15 @@ class Rows:
         meta = self.model._meta
         fields = [(meta.db_table, field) for field in meta.concrete_fields]
         source = quote(meta.db_table)
+        related_model: type[models.Model] | None = None
         related_names: list[str] = []
         related_table = ""
         if self.related:
             key = meta.get_field(self.related)
             if not isinstance(key, models.ForeignKey):
                 raise TypeError(f"{meta.label}.{self.related} is not a foreign key")
-            other = cast(type[models.Model], key.related_model)._meta
+            related_model = cast(type[models.Model], key.related_model)
+            other = related_model._meta
             fields += [(other.db_table, field) for field in other.concrete_fields]
             related_names = [field.attname for field in other.concrete_fields]
             related_table = quote(other.db_table)
@@ -99,8 +101,7 @@ class Rows:
                 f" = {quote(other.db_table)}.{quote(key.target_field.column)}"
             )
         columns = ", ".join(f"{quote(table)}.{quote(field.column)}" for table, field in fields)
-        tail = f" ORDER BY {self.order_by}" if self.order_by else ""
-        tail += f" LIMIT {int(self.limit)}" if self.limit is not None else ""
+        tail = f" LIMIT {int(self.limit)}" if self.limit is not None else ""
         where = self.where.format(model=quote(meta.db_table), related=related_table)
         # Names from _meta and conditions written in our code; every value is a parameter.
         select = f"SELECT {columns} FROM {source} WHERE {where}{tail}"  # noqa: S608
@@ -119,9 +120,8 @@ class Rows:
             if not isinstance(column, models.Field):
                 raise TypeError(f"{meta.label}.{name} is not a column")
             compared.append(column)
-        built = _Built(
-            select, exists, [field.attname for field in meta.concrete_fields], related_names, converters, compared
-        )
+        names = [field.attname for field in meta.concrete_fields]
+        built = _Built(select, exists, names, related_model, related_names, converters, compared)
         self._built[alias] = built
         return built
 
@@ -152,9 +152,8 @@ class Rows:
                 row[index] = value
             own = len(built.names)
             instance = self.model.from_db(alias, built.names, row[:own])
-            if self.related:
-                related = self.model._meta.get_field(self.related).related_model
-                setattr(instance, self.related, related.from_db(alias, built.related_names, row[own:]))  # type: ignore[union-attr]
+            if self.related and built.related_model is not None:
+                setattr(instance, self.related, built.related_model.from_db(alias, built.related_names, row[own:]))
             found.append(instance)
         return found
 

@@ -13,7 +13,7 @@ from waypoint.core.rows import Rows
 
 pytestmark = pytest.mark.django_db
 
-TOKENS = Rows(PersonalAccessToken, '"user_id" = %s AND "revoked_at" IS NULL', params=["user"], order_by='"id" DESC')
+TOKENS = Rows(PersonalAccessToken, '"user_id" = %s AND "revoked_at" IS NULL', params=["user"])
 LIVE_FIRST = Rows(PersonalAccessToken, '"user_id" = %s AND "revoked_at" IS NULL', params=["user"], limit=1)
 WITH_USER = Rows(
     PersonalAccessToken,
@@ -33,7 +33,7 @@ def test_rows_are_the_instances_a_queryset_makes(alice, bob):
     second, _raw = token_create(user=alice, name="laptop", scope="read")
     token_create(user=bob, name="bob's", scope="read")
     PersonalAccessToken.objects.filter(pk=first.pk).update(last_used_at=timezone.now() - dt.timedelta(days=2))
-    found = TOKENS.fetch(alice.pk)
+    found = sorted(TOKENS.fetch(alice.pk), key=lambda row: -row.pk)
     expected = list(PersonalAccessToken.objects.filter(user=alice).order_by("-id"))
     assert [row.pk for row in found] == [second.pk, first.pk]
     assert [_fields(row) for row in found] == [_fields(row) for row in expected]
