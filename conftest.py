@@ -474,6 +474,19 @@ def _fresh_keys() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_token_stamps(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test holds its own tokens' last-used times, and a write they wait for never
+    fires in a later test (waypoint/accounts/tokens.py, _UsedStamps)."""
+    from waypoint.accounts import tokens
+
+    stamps = tokens._UsedStamps()
+    monkeypatch.setattr(tokens, "used_stamps", stamps)
+    yield
+    if stamps._timer is not None:
+        stamps._timer.cancel()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Each test starts with an empty cache, so rate limits and cached lookups of one test
     never leak into the next (the cache is Redis in CI, in-process locally)."""

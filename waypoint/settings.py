@@ -84,8 +84,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1, minimum=1, maximum=64)
 # Threads per server process that run requests' synchronous code (views, middleware, the
 # database): a request waits for a free one (waypoint/core/handler.py). Each may hold a
-# database connection while it serves a request.
-WEB_THREADS = env_int("WEB_THREADS", 8, minimum=1, maximum=256)
+# database connection while it serves a request. Four, not more: the threads take turns
+# holding one GIL, and with eight they spent more on the hand-overs than they gained
+# (bench/bench_checkins.py; docs/operations.md, "Performance").
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1, maximum=256)
 
 INSTALLED_APPS = [
     # Django's admin, with Waypoint's admin site: signed in to only through the site's own

@@ -9,10 +9,13 @@ lookup prefix and to let the person tell their tokens apart. Each token is "read
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import hmac
+import logging
 import secrets
-from datetime import timedelta
+import threading
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +28,12 @@ from waypoint.core.rows import Rows
 
 TOKEN_PREFIX = "wpt_"  # noqa: S105 - a marker that says what the string is, not a secret
 _PREFIX_CHARS = 8
-# last_used_at is written at most this often, so a busy client does not write on every call.
+# A token's last_used_at is updated only when it is older than this.
 _USED_RESOLUTION = timedelta(minutes=5)
+# ...and written at most this long after the call, with every other token used meanwhile.
+USED_WRITE_DELAY = 60.0  # seconds
+
+logger = logging.getLogger(__name__)
 
 
 class PersonalAccessToken(models.Model):
@@ -136,5 +143,72 @@ def token_authenticate(raw: str) -> PersonalAccessToken | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > _USED_RESOLUTION:
-        PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        used_stamps.note(token.pk, now)
     return token
+
+
+class _UsedStamps:
+    """When tokens were last used, kept in this process and written together, one UPDATE
+    per token batch at most ``USED_WRITE_DELAY`` seconds after the first call of the batch.
+
+    Why not on the call: a person's first call of the day (their daily check-in, for most)
+    would also be a write of its own, on SQLite a turn at the one writer's place that every
+    other writer waits for (bench/bench_checkins.py; docs/operations.md, "Performance").
+    What it costs: "last used" may be up to a minute behind, and a process that is killed
+    (not stopped: it writes what it holds when it exits) loses that minute of times. It is
+    a hint for the person looking at their tokens, not something they wrote.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[int, datetime] = {}
+        self._timer: threading.Timer | None = None
+
+    def note(self, token_id: int, at: datetime) -> None:
+        with self._lock:
+            self._pending[token_id] = at
+            if self._timer is None:
+                self._timer = threading.Timer(USED_WRITE_DELAY, self._write_from_timer)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def pending(self) -> dict[int, datetime]:
+        with self._lock:
+            return dict(self._pending)
+
+    def write(self) -> int:
+        """Writes what is held now (and stops the timer); returns how many tokens."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        # One statement per time, and the times are few: a batch's calls are seconds apart
+        # at most, so they are grouped to the second.
+        by_time: dict[datetime, list[int]] = {}
+        for token_id, at in pending.items():
+            by_time.setdefault(at.replace(microsecond=0), []).append(token_id)
+        for at, ids in by_time.items():
+            for start in range(0, len(ids), 500):
+                PersonalAccessToken.objects.filter(pk__in=ids[start : start + 500]).update(last_used_at=at)
+        return len(pending)
+
+    def _write_from_timer(self) -> None:
+        from django.db import close_old_connections, connections
+
+        try:
+            self.write()
+        except Exception:  # a database that is down must not end the process: log, drop the times
+            logger.exception("could not write tokens' last-used times")
+        finally:
+            close_old_connections()
+            connections.close_all()
+
+
+used_stamps = _UsedStamps()
+
+
+@atexit.register
+def _write_used_stamps_at_exit() -> None:
+    if used_stamps.pending():
+        used_stamps._write_from_timer()

@@ -76,7 +76,7 @@ class LanedASGIHandler(ASGIHandler):
         # Sync mode: sync middleware are called directly; an async-only one (ServeStatic)
         # is adapted by Django, as under WSGI.
         self.load_middleware(is_async=False)
-        self.lane_count = lanes or int(getattr(settings, "WEB_THREADS", 8))
+        self.lane_count = lanes or int(getattr(settings, "WEB_THREADS", 4))
         # Per event loop (uvicorn runs one per process; tests may run several, one at a time).
         self._lanes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Lanes] = weakref.WeakKeyDictionary()
 

@@ -18,7 +18,12 @@ compiler and keeps the ORM's meaning:
 
 Only the conditions are written by hand (``where``, with quoted column names and ``%s``
 placeholders, in SQL both SQLite and PostgreSQL read). Use it only for statements on every
-request of a path with a budget; everything else uses querysets. Writes stay with the ORM.
+request of a path with a budget; everything else uses querysets.
+
+One write is here too, ``Insert``: a row added unless a unique constraint already holds one
+like it, in one statement (``ON CONFLICT DO NOTHING``), so the busiest write needs no look-up
+before it and a refused row is not an error in the database's log. Every other write stays
+with the ORM.
 """
 
 from __future__ import annotations
@@ -168,3 +173,69 @@ class Rows:
         with connection.cursor() as cursor:
             cursor.execute(built.exists, self._params(built, values, connection))
             return cursor.fetchone() is not None
+
+
+class Insert:
+    """``INSERT INTO <table> (<every column but the key>) VALUES (…) ON CONFLICT DO NOTHING
+    RETURNING <key>[, <also>]``, written once per database.
+
+    The values are what ``Model.save`` would write for a new row: each field's ``pre_save``
+    (``auto_now`` times, encrypted text) and ``get_db_prep_save``. No signals are sent: use
+    it only for a model that has no receivers (the check-in).
+
+    ``also`` adds expressions to read in the same statement (a subquery on another table,
+    say); ``also_params`` names, in order, the field of the new row whose value fills each
+    of their ``%s``.
+    """
+
+    def __init__(
+        self, model: type[models.Model] | str, *, also: Sequence[str] = (), also_params: Sequence[str] = ()
+    ) -> None:
+        self._model = model
+        self.also = tuple(also)
+        self.also_params = tuple(also_params)
+        self._built: dict[str, tuple[str, list[models.Field[Any, Any]], list[models.Field[Any, Any]]]] = {}
+
+    @property
+    def model(self) -> type[models.Model]:
+        if isinstance(self._model, str):
+            self._model = apps.get_model(self._model)
+        return self._model
+
+    def _build(self, alias: str) -> tuple[str, list[models.Field[Any, Any]], list[models.Field[Any, Any]]]:
+        built = self._built.get(alias)
+        if built is None:
+            connection = connections[alias]
+            if not connection.features.can_return_columns_from_insert:
+                raise NotImplementedError("needs INSERT … RETURNING (PostgreSQL, SQLite 3.35 or later)")
+            quote = connection.ops.quote_name
+            meta = self.model._meta
+            fields = [field for field in meta.concrete_fields if not field.primary_key]
+            columns = ", ".join(quote(field.column) for field in fields)
+            marks = ", ".join(["%s"] * len(fields))
+            returning = ", ".join([quote(meta.pk.column), *self.also])
+            sql = (
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names from _meta
+                f" ON CONFLICT DO NOTHING RETURNING {returning}"
+            )
+            also_fields = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in self.also_params]
+            built = self._built[alias] = (sql, fields, also_fields)
+        return built
+
+    def unless_taken(self, instance: models.Model) -> tuple[Any, ...] | None:
+        """Adds `instance` and sets its key, returning the values of ``also``; or adds
+        nothing, because a unique constraint already holds a row like it, and returns None."""
+        alias = router.db_for_write(self.model, instance=instance)
+        connection = connections[alias]
+        sql, fields, also_fields = self._build(alias)
+        params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+        params += [field.get_db_prep_value(getattr(instance, field.attname), connection) for field in also_fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        instance.pk = rows[0][0]
+        instance._state.adding = False
+        instance._state.db = alias
+        return tuple(rows[0][1:])

@@ -362,8 +362,12 @@ def checkin_post(request: HttpRequest, body: CheckinIn) -> Any:
         )
     except ValidationError as error:
         return _invalid(error)
-    # Only this day's use is needed for the answer: one look-up, not every lapse.
-    used = {checkin.date} if selectors.lapse_covers(user=request.user, day=checkin.date) else set()
+    # Only this day's use is needed for the answer: read with a new row's INSERT, or one
+    # look-up (not every lapse).
+    use = checkin.use_on_day
+    if use is None:
+        use = selectors.lapse_covers(user=request.user, day=checkin.date)
+    used = {checkin.date} if use else set()
     names = selectors.trigger_names(user=request.user, ids=set(checkin.trigger_ids)) if checkin.trigger_ids else {}
     return Status(201 if created else 200, _checkin_out(checkin, used_days=used, names=names))
 

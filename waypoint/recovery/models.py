@@ -168,6 +168,10 @@ class Checkin(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not a column: whether use is recorded for this date, when the service that wrote the
+    # row read it in the same statement (services.checkin_record); None when not read.
+    use_on_day: bool | None = None
+
     class Meta:
         ordering = ["-date"]
         constraints = [

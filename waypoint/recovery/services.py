@@ -17,9 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from waypoint.core.rows import Insert
 from waypoint.recovery import recoverytime, selectors
 from waypoint.recovery.models import (
     Appointment,
@@ -317,6 +318,44 @@ def checkin_window(*, today: date) -> tuple[date, date]:
     return today - dt.timedelta(days=1), today
 
 
+def _checkin_fields(
+    *, user: Any, day: date, answers: CheckinAnswers, profile: RecoveryProfile, check_triggers: bool
+) -> dict[str, Any]:
+    """The columns a check-in's answers give, after the checks (a ValidationError names the
+    first field that is wrong)."""
+    earliest, today = checkin_window(today=selectors.today_in(profile))
+    if not (earliest <= day <= today):
+        raise _error("date", _("You can check in for today, or fill in yesterday."))
+    known = None
+    if check_triggers and answers.trigger_ids:
+        known = set(selectors.trigger_names(user=user, ids=set(answers.trigger_ids)))
+    sleep = _check_answers(answers, known_triggers=known)
+    return {
+        "mood": answers.mood,
+        "craving": answers.craving,
+        "used": answers.used,
+        "sleep_hours": sleep,
+        "medication_taken": answers.medication_taken if profile.has_medication else None,
+        "meeting": answers.meeting,
+        "therapy": answers.therapy,
+        "stress": answers.stress,
+        "pain": answers.pain,
+        "trigger_ids": list(dict.fromkeys(answers.trigger_ids)),
+        "note": _text_or_none(answers.note, limit=4000),
+    }
+
+
+# The day's check-in, and in the same statement whether use is recorded for that day (the
+# API's answer says so): a look-up fewer on the busiest write.
+_CHECKIN_INSERT = Insert(
+    Checkin,
+    also=[
+        f'EXISTS (SELECT 1 FROM "{Lapse._meta.db_table}" WHERE "user_id" = %s AND "date" <= %s AND "end_date" >= %s)',  # noqa: S608 - a table name from _meta
+    ],
+    also_params=["user", "date", "date"],
+)
+
+
 def checkin_record(
     *,
     user: Any,
@@ -344,52 +383,39 @@ def checkin_record(
     profile = profile or selectors.profile_for(user=user)
     if profile is None:
         raise _error("profile", _("Set up your recovery profile first."))
-    by_client, checkin = selectors.checkin_sent_or_on_day(user=user, client_id=client_id, day=day)
+    try:
+        fields = _checkin_fields(user=user, day=day, answers=answers, profile=profile, check_triggers=check_triggers)
+    except ValidationError:
+        # A check-in sent before is answered with what was stored, whatever its date or
+        # answers say now (an offline sync can repeat one days later).
+        by_client, _on_day = selectors.checkin_sent_or_on_day(user=user, client_id=client_id, day=day)
+        if by_client is not None:
+            return by_client, False
+        raise
+    # Most check-ins are the day's first: the row is added without a look-up before it, and
+    # the unique constraints (one per day, one per client id) refuse it when it is not.
+    checkin = Checkin(user=user, client_id=client_id, date=day, **fields)
+    if answers.used is True:
+        with transaction.atomic():  # the check-in and its lapse, or neither
+            added = _CHECKIN_INSERT.unless_taken(checkin)
+            if added is not None:
+                _lapse_for_checkin(user=user, checkin=checkin)
+    else:
+        # One INSERT is atomic on its own; on SQLite the writer's place is then held only
+        # while that statement runs. A refused row is not an error, so a caller's
+        # transaction goes on.
+        added = _CHECKIN_INSERT.unless_taken(checkin)
+    if added is not None:
+        checkin.use_on_day = answers.used is True or bool(added[0])
+        return checkin, True
+    # Refused: this client id's check-in (a retry, maybe sent twice at once), or the day's,
+    # which this one then updates.
+    by_client, on_day = selectors.checkin_sent_or_on_day(user=user, client_id=client_id, day=day)
     if by_client is not None:
         return by_client, False
-    earliest, today = checkin_window(today=selectors.today_in(profile))
-    if not (earliest <= day <= today):
-        raise _error("date", _("You can check in for today, or fill in yesterday."))
-    known = None
-    if check_triggers and answers.trigger_ids:
-        known = set(selectors.trigger_names(user=user, ids=set(answers.trigger_ids)))
-    sleep = _check_answers(answers, known_triggers=known)
-    fields = {
-        "mood": answers.mood,
-        "craving": answers.craving,
-        "used": answers.used,
-        "sleep_hours": sleep,
-        "medication_taken": answers.medication_taken if profile.has_medication else None,
-        "meeting": answers.meeting,
-        "therapy": answers.therapy,
-        "stress": answers.stress,
-        "pain": answers.pain,
-        "trigger_ids": list(dict.fromkeys(answers.trigger_ids)),
-        "note": _text_or_none(answers.note, limit=4000),
-    }
-    if checkin is None:
-        try:
-            checkin = Checkin(user=user, client_id=client_id, date=day, **fields)
-            if answers.used is True or transaction.get_connection().in_atomic_block:
-                # Two writes, or inside the caller's transaction: a transaction (or a
-                # savepoint, so that losing the race does not end the caller's).
-                with transaction.atomic():
-                    checkin.save()
-                    if answers.used is True:
-                        _lapse_for_checkin(user=user, checkin=checkin)
-            else:
-                # One INSERT is atomic on its own; on SQLite the writer's place is then
-                # held only while that statement runs.
-                checkin.save()
-            return checkin, True
-        except IntegrityError:
-            # Another request inserted first: this client id's check-in (a retry sent
-            # twice at once), or the day's, which this one then updates.
-            by_client, checkin = selectors.checkin_sent_or_on_day(user=user, client_id=client_id, day=day)
-            if by_client is not None:
-                return by_client, False
-            if checkin is None:
-                raise
+    if on_day is None:  # the row that refused it was deleted meanwhile
+        raise _error("date", _("This check-in could not be saved. Please try again."))
+    checkin = on_day
     with transaction.atomic():
         for name, value in fields.items():
             setattr(checkin, name, value)

@@ -4,14 +4,17 @@ and the browser's session (with CSRF on unsafe methods)."""
 from __future__ import annotations
 
 import sys
+import time
 import types
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import path
+from django.utils import timezone
 from ninja import NinjaAPI, Router
 
+from waypoint.accounts import tokens
 from waypoint.accounts.tokens import PersonalAccessToken, token_create, token_revoke
 from waypoint.core import apierrors
 from waypoint.core.access import Policy, api_access
@@ -72,7 +75,39 @@ def test_a_read_write_token_writes_without_csrf(alice):
     _, raw = token_create(user=alice, name="app", scope="read-write")
     client = Client(enforce_csrf_checks=True)
     assert client.post("/api/t/things", **bearer(raw)).json() == {"made_by": "alice"}
-    assert PersonalAccessToken.objects.get(user=alice).last_used_at is not None
+
+
+def test_when_a_token_was_last_used_is_written_with_the_others_later(alice, bob):
+    token, raw = token_create(user=alice, name="app", scope="read")
+    other, other_raw = token_create(user=bob, name="app", scope="read")
+    client = Client()
+    before = timezone.now().replace(microsecond=0)
+    for secret in (raw, other_raw, raw):
+        assert client.get("/api/t/whoami", **bearer(secret)).status_code == 200
+    # Held in this process, not yet written (no write on the call itself).
+    assert set(tokens.used_stamps.pending()) == {token.pk, other.pk}
+    assert PersonalAccessToken.objects.filter(last_used_at__isnull=False).count() == 0
+
+    assert tokens.used_stamps.write() == 2
+    assert tokens.used_stamps.pending() == {}
+    for stamped in PersonalAccessToken.objects.filter(pk__in=[token.pk, other.pk]):
+        assert stamped.last_used_at is not None
+        assert before <= stamped.last_used_at <= timezone.now()
+    # Used again within the resolution: nothing new to write.
+    assert client.get("/api/t/whoami", **bearer(raw)).status_code == 200
+    assert tokens.used_stamps.pending() == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_used_times_are_written_by_themselves_after_the_delay(alice, monkeypatch):
+    monkeypatch.setattr(tokens, "USED_WRITE_DELAY", 0.2)
+    token, raw = token_create(user=alice, name="app", scope="read")
+    assert Client().get("/api/t/whoami", **bearer(raw)).status_code == 200
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and PersonalAccessToken.objects.get(pk=token.pk).last_used_at is None:
+        time.sleep(0.05)
+    assert PersonalAccessToken.objects.get(pk=token.pk).last_used_at is not None
+    assert tokens.used_stamps.pending() == {}
 
 
 def test_a_revoked_wrong_or_missing_token_gets_401(alice):

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import uuid
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from waypoint.core.tests.personas import UserFactory
@@ -235,20 +236,24 @@ def test_concurrent_posts_make_one_check_in(same_client_id):
     assert Checkin.objects.filter(user=user).count() == 1
 
 
+def _a_row_lands_just_before_the_insert(monkeypatch, **row):
+    """Another request's check-in is saved between this one's checks and its INSERT."""
+    landed = []
+    insert = services._CHECKIN_INSERT.unless_taken
+
+    def racing(instance):
+        if not landed:
+            landed.append(Checkin.objects.create(user=instance.user, date=instance.date, **row))
+        return insert(instance)
+
+    monkeypatch.setattr(services._CHECKIN_INSERT, "unless_taken", racing)
+    return landed
+
+
 def test_losing_the_insert_race_updates_the_winner_s_row(alice, profile, monkeypatch):
-    """What the loser of a race sees on any database: its insert breaks the unique
-    constraint, and it updates the row that won instead."""
-    raced = []
-    look_up = selectors.checkin_sent_or_on_day
-
-    def rows_before_the_other_request_commits(*, user, client_id, day):
-        if raced:  # the look-up after the failed insert sees the winner
-            return look_up(user=user, client_id=client_id, day=day)
-        # Nothing yet when this request looks; the other request's row lands before it inserts.
-        raced.append(Checkin.objects.create(user=user, client_id=uuid.uuid4(), date=day, mood=1))
-        return None, None
-
-    monkeypatch.setattr(selectors, "checkin_sent_or_on_day", rows_before_the_other_request_commits)
+    """What the loser of a race sees on any database: the unique constraint refuses its
+    row, and it updates the row that won instead."""
+    raced = _a_row_lands_just_before_the_insert(monkeypatch, client_id=uuid.uuid4(), mood=1)
     _row, created = services.checkin_record(
         user=alice, client_id=uuid.uuid4(), day=selectors.local_today(user=alice), answers=answers(mood=5, used=True)
     )
@@ -262,24 +267,48 @@ def test_losing_the_insert_race_updates_the_winner_s_row(alice, profile, monkeyp
 
 def test_losing_the_race_to_a_retry_of_the_same_check_in_returns_it(alice, profile, monkeypatch):
     """The same client id sent twice at once: the loser answers with the winner's row."""
-    raced = []
-    look_up = selectors.checkin_sent_or_on_day
     client_id = uuid.uuid4()
-
-    def rows_before_the_retry_commits(*, user, client_id, day):
-        if raced:
-            return look_up(user=user, client_id=client_id, day=day)
-        raced.append(Checkin.objects.create(user=user, client_id=client_id, date=day, mood=2))
-        return None, None
-
-    monkeypatch.setattr(selectors, "checkin_sent_or_on_day", rows_before_the_retry_commits)
+    raced = _a_row_lands_just_before_the_insert(monkeypatch, client_id=client_id, mood=2)
     row, created = services.checkin_record(
         user=alice, client_id=client_id, day=selectors.local_today(user=alice), answers=answers(mood=5, used=True)
     )
     assert not created
     assert row.pk == raced[0].pk
     assert row.mood == 2  # returned unchanged, as any retry is
-    assert not Lapse.objects.filter(user=alice).exists()  # the failed insert's lapse is rolled back with it
+    assert not Lapse.objects.filter(user=alice).exists()  # nothing of the refused row is kept
+    assert Checkin.objects.filter(user=alice).count() == 1
+
+
+def test_a_refused_row_does_not_end_the_caller_s_transaction(alice, profile):
+    """Inside a transaction (PostgreSQL aborts one on an error), a check-in for a day that
+    has one updates it, and the transaction goes on."""
+    today = selectors.local_today(user=alice)
+    checkin(alice, day=today, mood=1)
+    with transaction.atomic():
+        _row, created = services.checkin_record(user=alice, client_id=uuid.uuid4(), day=today, answers=answers(mood=4))
+        assert not created
+        assert Checkin.objects.filter(user=alice).count() == 1  # a query after it still runs
+    assert Checkin.objects.get(user=alice).mood == 4
+
+
+def test_a_new_check_in_is_saved_as_the_orm_would_save_it(alice, profile):
+    """The INSERT written once (waypoint/core/rows.py, Insert) writes what Model.save
+    writes: times set, the note encrypted and bound to the row, the key read back."""
+    today = selectors.local_today(user=alice)
+    row, created = services.checkin_record(
+        user=alice, client_id=uuid.uuid4(), day=today, answers=answers(mood=3, sleep_hours=7.5, note="A calm day.")
+    )
+    assert created
+    assert row.pk is not None
+    assert not row._state.adding
+    stored = Checkin.objects.get(pk=row.pk)
+    assert stored.note == "A calm day."
+    assert stored.created_at is not None
+    assert stored.updated_at is not None
+    assert stored.sleep_hours == Decimal("7.5")
+    assert stored.row_key == row.row_key
+    raw = Checkin.objects.filter(pk=row.pk).values_list("note", flat=True).get()
+    assert "calm" not in str(raw)
 
 
 def test_the_written_once_look_up_reads_what_the_orm_reads(alice, profile):
