@@ -9,7 +9,6 @@ lookup prefix and to let the person tell their tokens apart. Each token is "read
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import hmac
 import logging
@@ -154,9 +153,10 @@ class _UsedStamps:
     Why not on the call: a person's first call of the day (their daily check-in, for most)
     would also be a write of its own, on SQLite a turn at the one writer's place that every
     other writer waits for (bench/bench_checkins.py; docs/operations.md, "Performance").
-    What it costs: "last used" may be up to a minute behind, and a process that is killed
-    (not stopped: it writes what it holds when it exits) loses that minute of times. It is
-    a hint for the person looking at their tokens, not something they wrote.
+    What it costs: "last used" may be up to a minute behind, and a server process that is
+    killed (not stopped: it writes what it holds when the server shuts down, waypoint/asgi.py)
+    loses that minute of times. It is a hint for the person looking at their tokens, not
+    something they wrote.
     """
 
     def __init__(self) -> None:
@@ -168,7 +168,7 @@ class _UsedStamps:
         with self._lock:
             self._pending[token_id] = at
             if self._timer is None:
-                self._timer = threading.Timer(USED_WRITE_DELAY, self._write_from_timer)
+                self._timer = threading.Timer(USED_WRITE_DELAY, write_used_stamps)
                 self._timer.daemon = True
                 self._timer.start()
 
@@ -183,32 +183,28 @@ class _UsedStamps:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-        # One statement per time, and the times are few: a batch's calls are seconds apart
-        # at most, so they are grouped to the second.
+        # Kept to the minute (the account page shows the day): one statement per minute of
+        # calls, so one or two for a batch.
         by_time: dict[datetime, list[int]] = {}
         for token_id, at in pending.items():
-            by_time.setdefault(at.replace(microsecond=0), []).append(token_id)
+            by_time.setdefault(at.replace(second=0, microsecond=0), []).append(token_id)
         for at, ids in by_time.items():
             for start in range(0, len(ids), 500):
                 PersonalAccessToken.objects.filter(pk__in=ids[start : start + 500]).update(last_used_at=at)
         return len(pending)
 
-    def _write_from_timer(self) -> None:
-        from django.db import close_old_connections, connections
-
-        try:
-            self.write()
-        except Exception:  # a database that is down must not end the process: log, drop the times
-            logger.exception("could not write tokens' last-used times")
-        finally:
-            close_old_connections()
-            connections.close_all()
-
 
 used_stamps = _UsedStamps()
 
 
-@atexit.register
-def _write_used_stamps_at_exit() -> None:
-    if used_stamps.pending():
-        used_stamps._write_from_timer()
+def write_used_stamps() -> None:
+    """Writes the held last-use times now, from a thread of its own (the timer's, or the
+    server's shutdown), and gives back that thread's database connection."""
+    from django.db import connections
+
+    try:
+        used_stamps.write()
+    except Exception:  # a database that is down must not end the process: log, drop the times
+        logger.exception("could not write tokens' last-used times")
+    finally:
+        connections.close_all()

@@ -3,6 +3,7 @@ and the browser's session (with CSRF on unsafe methods)."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 import types
@@ -81,7 +82,7 @@ def test_when_a_token_was_last_used_is_written_with_the_others_later(alice, bob)
     token, raw = token_create(user=alice, name="app", scope="read")
     other, other_raw = token_create(user=bob, name="app", scope="read")
     client = Client()
-    before = timezone.now().replace(microsecond=0)
+    before = timezone.now().replace(second=0, microsecond=0)
     for secret in (raw, other_raw, raw):
         assert client.get("/api/t/whoami", **bearer(secret)).status_code == 200
     # Held in this process, not yet written (no write on the call itself).
@@ -151,3 +152,30 @@ def test_the_token_of_a_deactivated_account_gets_401(alice):
     alice.save(update_fields=["is_active"])
     response = Client().get("/api/t/whoami", **bearer(raw))
     assert response.status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_server_stopping_writes_the_last_used_times_it_holds(alice):
+    """uvicorn stops a worker by re-raising the stop signal, so no exit hook runs: the ASGI
+    lifespan's shutdown writes them (waypoint/asgi.py)."""
+    from waypoint.asgi import application
+
+    token, raw = token_create(user=alice, name="app", scope="read")
+    assert Client().get("/api/t/whoami", **bearer(raw)).status_code == 200
+    assert token.pk in tokens.used_stamps.pending()
+
+    async def serve_and_stop() -> list[str]:
+        messages: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+        for kind in ("lifespan.startup", "lifespan.shutdown"):
+            messages.put_nowait({"type": kind})
+        sent: list[str] = []
+
+        async def send(message: dict[str, str]) -> None:
+            sent.append(message["type"])
+
+        await application({"type": "lifespan"}, messages.get, send)
+        return sent
+
+    assert asyncio.run(serve_and_stop()) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert PersonalAccessToken.objects.get(pk=token.pk).last_used_at is not None
+    assert tokens.used_stamps.pending() == {}
