@@ -279,6 +279,18 @@ def test_losing_the_race_to_a_retry_of_the_same_check_in_returns_it(alice, profi
     assert Checkin.objects.filter(user=alice).count() == 1
 
 
+def test_a_row_refused_by_one_deleted_meanwhile_is_a_clear_error(alice, profile, monkeypatch):
+    """Refused, yet neither the client id's check-in nor the day's is there when looked up
+    (deleted between the two): an error that says to try again, and nothing half-written."""
+    monkeypatch.setattr(services._CHECKIN_INSERT, "unless_taken", lambda instance: None)
+    with pytest.raises(ValidationError) as raised:
+        services.checkin_record(
+            user=alice, client_id=uuid.uuid4(), day=selectors.local_today(user=alice), answers=answers(mood=3)
+        )
+    assert "try again" in str(raised.value.message_dict["date"][0])
+    assert not Checkin.objects.filter(user=alice).exists()
+
+
 def test_a_refused_row_does_not_end_the_caller_s_transaction(alice, profile):
     """Inside a transaction (PostgreSQL aborts one on an error), a check-in for a day that
     has one updates it, and the transaction goes on."""
