@@ -4,8 +4,7 @@ on every call.
 Django builds and compiles a queryset's SQL each time it runs. For a one-row look-up by key
 that was about 0.5 ms of CPU on our 2-core machine, against about 0.04 ms to run the
 statement itself; a token-authenticated check-in made four such look-ups (five with a note),
-most of its cost
-(bench/bench_checkins.py; docs/operations.md, "Performance"). ``Rows`` skips only the
+most of its cost (bench/bench_checkins.py; docs/operations.md, "Performance"). ``Rows`` skips only the
 compiler and keeps the ORM's meaning:
 
 - the table and the columns come from the model's ``_meta`` (every concrete field is read,
