@@ -11,6 +11,7 @@ import time
 import uuid
 
 import pytest
+from django.db.utils import OperationalError
 from playwright.sync_api import expect
 
 from waypoint.core.tests.personas import PASSWORD, UserFactory
@@ -50,8 +51,14 @@ def personal_caches(page) -> dict[str, list[str]]:
 def wait_until(page, check, *, seconds: float = 20, what: str = "") -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if check():
-            return
+        try:
+            if check():
+                return
+        except OperationalError as error:
+            # SQLite's shared in-memory test database refuses a read, without waiting, while
+            # the server's thread is writing that table (conftest.asgi_server): look again.
+            if "locked" not in str(error):
+                raise
         page.wait_for_timeout(200)
     raise AssertionError(f"timed out waiting for {what}")
 
