@@ -44,7 +44,20 @@ class _Built(NamedTuple):
     compared: list[models.Field[Any, Any]]  # the field each parameter is prepared by
 
 
-class Rows:
+class _OnModel:
+    """A statement on one model, named as "app.Model" until the apps are loaded."""
+
+    def __init__(self, model: type[models.Model] | str) -> None:
+        self._model = model
+
+    @property
+    def model(self) -> type[models.Model]:
+        if isinstance(self._model, str):
+            self._model = apps.get_model(self._model)
+        return self._model
+
+
+class Rows(_OnModel):
     """``SELECT <every column> FROM <model's table> WHERE <where> [LIMIT n]``.
 
     ``params`` names, in order, the field each ``%s`` in ``where`` is compared with
@@ -64,7 +77,7 @@ class Rows:
         limit: int | None = None,
         related: str | None = None,
     ) -> None:
-        self._model = model
+        super().__init__(model)
         self.related = related
         self.where = where
         self.param_names = tuple(params)
@@ -72,12 +85,6 @@ class Rows:
         # Per database alias: the SQL and the converters (built on first use, when the
         # models and the connection's settings are known).
         self._built: dict[str, _Built] = {}
-
-    @property
-    def model(self) -> type[models.Model]:
-        if isinstance(self._model, str):
-            self._model = apps.get_model(self._model)
-        return self._model
 
     def _build(self, alias: str) -> _Built:
         built = self._built.get(alias)
@@ -174,7 +181,7 @@ class Rows:
             return cursor.fetchone() is not None
 
 
-class Insert:
+class Insert(_OnModel):
     """``INSERT INTO <table> (<every column but the key>) VALUES (…) ON CONFLICT DO NOTHING
     RETURNING <key>[, <also>]``, written once per database.
 
@@ -190,16 +197,10 @@ class Insert:
     def __init__(
         self, model: type[models.Model] | str, *, also: Sequence[str] = (), also_params: Sequence[str] = ()
     ) -> None:
-        self._model = model
+        super().__init__(model)
         self.also = tuple(also)
         self.also_params = tuple(also_params)
         self._built: dict[str, tuple[str, list[models.Field[Any, Any]], list[models.Field[Any, Any]]]] = {}
-
-    @property
-    def model(self) -> type[models.Model]:
-        if isinstance(self._model, str):
-            self._model = apps.get_model(self._model)
-        return self._model
 
     def _build(self, alias: str) -> tuple[str, list[models.Field[Any, Any]], list[models.Field[Any, Any]]]:
         built = self._built.get(alias)

@@ -398,8 +398,8 @@ def checkin_record(
     if answers.used is True:
         with transaction.atomic():  # the check-in and its lapse, or neither
             added = _CHECKIN_INSERT.unless_taken(checkin)
-            if added is not None:
-                _lapse_for_checkin(user=user, checkin=checkin)
+            if added is not None and not added[0]:  # no lapse covers the day yet (read by the INSERT)
+                Lapse.objects.create(user=user, date=day, end_date=day, checkin=checkin)
     else:
         # One INSERT is atomic on its own; on SQLite the writer's place is then held only
         # while that statement runs. A refused row is not an error, so a caller's
